@@ -1,0 +1,368 @@
+"""A lightweight name model, built in the same traversal as the rules.
+
+LibCST's ``ScopeProvider`` + ``QualifiedNameProvider`` cost ~50 ms a file; the rules only need
+to know which imported thing a name or dotted attribute refers to, and whether a local binding
+shadows it. So this visitor tracks imports, aliases and the bindings that shadow them, scope by
+scope, as the single batched traversal reaches them. It runs first in the batch, so when a rule
+visits a node every binding before it is already known.
+
+Known limits, all on the side of silence (a name we cannot resolve is never reported): a
+binding that comes later in the same function than its use, ``global``/``nonlocal``, star
+imports and ``exec``.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Set
+
+import libcst as cst
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+#: A binding that is not an import: a parameter, an assignment, a def, a loop target.
+LOCAL = ""
+
+
+@dataclass
+class Scope:
+    """One Python scope: names bound in it, each to a qualified name or to ``LOCAL``."""
+
+    kind: str  # "module", "class", "function", "comprehension"
+    bindings: Dict[str, str] = field(default_factory=dict)
+    class_name: Optional[str] = None
+    #: For a method: the name of its first parameter (``self``/``cls``) and its class.
+    self_name: Optional[str] = None
+    owner_class: Optional[str] = None
+    function_name: Optional[str] = None
+    #: Type facts (see ``analysis.types``) for names bound in this scope.
+    facts: Dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_relative(module: Optional[str], is_package: bool, level: int, name: str) -> Optional[str]:
+    """Resolve ``from <level dots><name> import ...`` against the importing module's name."""
+    if level == 0:
+        return name or None
+    if module is None:
+        return None
+    parts = module.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    drop = level - 1
+    if drop > len(parts):
+        return None
+    base = parts[: len(parts) - drop]
+    if name:
+        base = base + name.split(".")
+    return ".".join(base) or None
+
+
+def dotted_name(node: cst.BaseExpression) -> Optional[str]:
+    """``a.b.c`` as a string, for a chain of plain names; None for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def _target_names(target: cst.BaseExpression) -> List[str]:
+    """Names bound by an assignment or loop target (``a``, ``a, (b, *c)``); not ``x.y``/``x[i]``."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        names: List[str] = []
+        for element in target.elements:
+            names.extend(_target_names(element.value))
+        return names
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return []
+
+
+class NameModel(cst.BatchableCSTVisitor):
+    """Imports, aliases and shadowing bindings, scope by scope, during the one traversal."""
+
+    def __init__(self, module_name: Optional[str] = None, is_package: bool = False) -> None:
+        super().__init__()
+        self.module_name = module_name
+        self.is_package = is_package
+        self.scopes: List[Scope] = [Scope("module")]
+        #: ids of Name nodes that are not reads: attribute parts, keywords, def names, targets.
+        self._not_loads: Set[int] = set()
+        #: id(func expression) -> the Call node it is the callee of.
+        self._calls: Dict[int, cst.Call] = {}
+        self._type_checking_blocks: Set[int] = set()
+        self.type_checking_depth = 0
+        self.function_depth = 0
+        #: Every module imported anywhere in the file (runtime imports only): name -> node.
+        self.imported_modules: List[str] = []
+
+    # -- queries used by rules -------------------------------------------------------------
+
+    def lookup(self, name: str) -> Optional[str]:
+        """What ``name`` is bound to here: a qualified name, ``LOCAL``, or None if unbound."""
+        innermost = len(self.scopes) - 1
+        for index in range(innermost, -1, -1):
+            scope = self.scopes[index]
+            if scope.kind == "class" and index != innermost:
+                continue  # class bodies are not visible from the methods inside them
+            if name in scope.bindings:
+                return scope.bindings[name]
+        if name in BUILTIN_NAMES:
+            return f"builtins.{name}"
+        return None
+
+    def qualified(self, node: cst.BaseExpression) -> Optional[str]:
+        """The qualified name a read of ``node`` refers to, if it is an import or a builtin.
+
+        ``obj.datetime.now`` and a parameter named ``now`` give None: only names that trace
+        back to an import (or an unshadowed builtin) resolve.
+        """
+        if isinstance(node, cst.Name):
+            if id(node) in self._not_loads:
+                return None
+            bound = self.lookup(node.value)
+            return bound or None
+        if isinstance(node, cst.Attribute):
+            base = self.qualified(node.value)
+            if base is None or base.startswith("builtins."):
+                return None
+            return f"{base}.{node.attr.value}"
+        return None
+
+    def is_load(self, node: cst.Name) -> bool:
+        return id(node) not in self._not_loads
+
+    def call_of(self, func: cst.BaseExpression) -> Optional[cst.Call]:
+        """The Call whose callee is ``func``, if ``func`` is called right where it stands."""
+        return self._calls.get(id(func))
+
+    @property
+    def scope(self) -> Scope:
+        return self.scopes[-1]
+
+    def enclosing_function(self) -> Optional[Scope]:
+        for scope in reversed(self.scopes):
+            if scope.kind == "function":
+                return scope
+        return None
+
+    def enclosing_class(self) -> Optional[str]:
+        """The class whose method we are in (for ``self.x``), or whose body we are in."""
+        for scope in reversed(self.scopes):
+            if scope.kind == "function" and scope.owner_class:
+                return scope.owner_class
+            if scope.kind == "class":
+                return scope.class_name
+        return None
+
+    def in_type_checking(self) -> bool:
+        return self.type_checking_depth > 0
+
+    def bind(self, name: str, value: str = LOCAL) -> None:
+        self.scope.bindings[name] = value
+
+    # -- imports ---------------------------------------------------------------------------
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = dotted_name(alias.name)
+            self._skip_names(alias.name)
+            if full is None:
+                continue
+            if not self.in_type_checking():
+                self.imported_modules.append(full)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._not_loads.add(id(alias.asname.name))
+                self.bind(alias.asname.name.value, full)
+            else:
+                top = full.split(".")[0]
+                self.bind(top, top)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.module is not None:
+            self._skip_names(node.module)
+        source = dotted_name(node.module) if node.module is not None else ""
+        base = resolve_relative(self.module_name, self.is_package, len(node.relative), source or "")
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            self._skip_names(alias.name)
+            imported = dotted_name(alias.name)
+            if imported is None:
+                continue
+            local = imported
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._not_loads.add(id(alias.asname.name))
+                local = alias.asname.name.value
+            self.bind(local, f"{base}.{imported}" if base else LOCAL)
+
+    def _skip_names(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Name):
+            self._not_loads.add(id(node))
+        elif isinstance(node, cst.Attribute):
+            self._skip_names(node.value)
+            self._not_loads.add(id(node.attr))
+
+    # -- contexts where a Name is not a read ----------------------------------------------
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._not_loads.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_loads.add(id(node.keyword))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._calls[id(node.func)] = node
+
+    # -- bindings --------------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._not_loads.add(id(node.name))
+        self.bind(node.name.value)
+        owner = self.scope.class_name if self.scope.kind == "class" else None
+        scope = Scope("function", owner_class=owner, function_name=node.name.value)
+        params = node.params
+        positional = list(params.posonly_params) + list(params.params)
+        if owner is not None and positional:
+            is_static = any(
+                isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+                for d in node.decorators
+            )
+            if not is_static:
+                scope.self_name = positional[0].name.value
+        self.scopes.append(scope)
+        self.function_depth += 1
+        self._bind_params(params)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+        self.function_depth -= 1
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.scopes.append(Scope("function", function_name="<lambda>"))
+        self._bind_params(node.params)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.scopes.pop()
+
+    def _bind_params(self, params: cst.Parameters) -> None:
+        every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                every.append(star)
+        for param in every:
+            self._not_loads.add(id(param.name))
+            self.scope.bindings[param.name.value] = LOCAL
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._not_loads.add(id(node.name))
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._not_loads.add(id(node.name))
+        self.bind(node.name.value)
+        self.scopes.append(Scope("class", class_name=node.name.value))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    def _comprehension(self, for_in: cst.CompFor) -> None:
+        scope = Scope("comprehension")
+        current: Optional[cst.CompFor] = for_in
+        while current is not None:
+            for name in _target_names(current.target):
+                scope.bindings[name] = LOCAL
+            current = current.inner_for_in
+        self.scopes.append(scope)
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._comprehension(node.for_in)
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self.scopes.pop()
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._comprehension(node.for_in)
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self.scopes.pop()
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._comprehension(node.for_in)
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self.scopes.pop()
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._comprehension(node.for_in)
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self.scopes.pop()
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._store(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._store(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self._not_loads.add(id(node.target))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._store(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._store(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._store(node.asname.name)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._store(node.name.name)
+
+    def _store(self, target: cst.BaseExpression) -> None:
+        for name in _target_names(target):
+            self.bind(name)
+        self._mark_stored(target)
+
+    def _mark_stored(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self._not_loads.add(id(target))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._mark_stored(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._mark_stored(target.value)
+
+    # -- `if TYPE_CHECKING:` ---------------------------------------------------------------
+
+    def visit_If(self, node: cst.If) -> None:
+        test = node.test
+        name = self.qualified(test) if isinstance(test, (cst.Name, cst.Attribute)) else None
+        if name in ("typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING") or (
+            isinstance(test, cst.Name) and test.value == "TYPE_CHECKING"
+        ):
+            self._type_checking_blocks.add(id(node.body))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if id(node) in self._type_checking_blocks:
+            self.type_checking_depth += 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if id(original_node) in self._type_checking_blocks:
+            self.type_checking_depth -= 1
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        if id(node) in self._type_checking_blocks:
+            self.type_checking_depth += 1
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        if id(original_node) in self._type_checking_blocks:
+            self.type_checking_depth -= 1

@@ -1,0 +1,115 @@
+"""``orch-lint check | fix | rules``: a thin layer of argument parsing over the runner.
+
+Exit codes follow flake8 and ruff: 0 clean, 1 findings, 2 usage, config or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from orch_lint import __version__
+from orch_lint.config import ConfigError, ConfigFinder
+from orch_lint.output import FORMATTERS
+from orch_lint.rules import ALL_RULES
+from orch_lint.runner import RunResult, run
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orch-lint",
+        description="Enforce the determinism contract on an orchestrator's core package.",
+    )
+    parser.add_argument("--version", action="version", version=f"orch-lint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    check = commands.add_parser("check", help="report determinism hazards")
+    _add_common(check)
+    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
+
+    fix = commands.add_parser("fix", help="apply fixes (safe ones unless --unsafe-fixes)")
+    _add_common(fix)
+    fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
+
+    commands.add_parser("rules", help="list every rule code with its summary")
+    return parser
+
+
+def _add_common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories")
+    command.add_argument("--config", type=Path, metavar="FILE", help="use this config for every file")
+
+
+def default_paths(finder: ConfigFinder) -> List[Path]:
+    """No paths given: the ``core`` of the config found from here, or the current directory."""
+    config = finder.for_directory(finder.cwd)
+    if config.core:
+        return [p for p in config.core if p.exists()]
+    return [finder.cwd]
+
+
+def _print_problems(result: RunResult) -> None:
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    for error in result.errors:
+        print(error.render(), file=sys.stderr)
+
+
+def command_check(args: argparse.Namespace, finder: ConfigFinder) -> int:
+    paths = args.paths or default_paths(finder)
+    result = run(paths, finder)
+    _print_problems(result)
+    sys.stdout.write(FORMATTERS[args.format](result.findings, result.files_checked))
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def command_fix(args: argparse.Namespace, finder: ConfigFinder) -> int:
+    paths = args.paths or default_paths(finder)
+    result = run(paths, finder, fix=True, unsafe_fixes=args.unsafe_fixes, diff=args.diff)
+    _print_problems(result)
+    if args.diff:
+        sys.stdout.write("".join(result.diffs))
+    for finding in result.findings:
+        print(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}")
+    verb = "Would fix" if args.diff else "Fixed"
+    print(f"{verb} {result.fixes_applied} finding{'s' if result.fixes_applied != 1 else ''}; "
+          f"{len(result.findings)} remaining.")
+    if result.errors:
+        return EXIT_ERROR
+    if args.diff:
+        return EXIT_FINDINGS if result.fixes_applied or result.findings else EXIT_CLEAN
+    return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def command_rules(args: argparse.Namespace) -> int:
+    for rule in ALL_RULES:
+        print(f"{rule.code}  {rule.name:32} {rule.summary}")
+    return EXIT_CLEAN
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "rules":
+        return command_rules(args)
+    try:
+        finder = ConfigFinder(forced=args.config)
+        if args.command == "check":
+            return command_check(args, finder)
+        return command_fix(args, finder)
+    except ConfigError as error:
+        print(f"orch-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

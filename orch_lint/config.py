@@ -1,0 +1,257 @@
+"""``[tool.orch-lint]`` (or a top-level ``orch-lint.toml``) into a typed, validated ``Config``.
+
+As in ruff, each checked file is governed by the nearest config file in its own directory or
+above; ``--config FILE`` forces one for every file. Unknown keys and wrong types are errors that
+name the file and the key: a typo must never silently turn a rule off.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Type
+
+from orch_lint.model import Options
+from orch_lint.rule import Rule
+from orch_lint.rules import ALL_RULES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+CONFIG_FILENAMES = ("orch-lint.toml", "pyproject.toml")
+SECTION = "tool.orch-lint"
+
+#: Every key, with its expected type: "list" is a list of strings, "table" maps str -> list.
+SCHEMA: Dict[str, str] = {
+    "core": "list",
+    "forbidden-imports": "list",
+    "extend-wall-clock": "list",
+    "select": "list",
+    "ignore": "list",
+    "per-file-ignores": "table",
+    "exclude": "list",
+    "cache-dir": "str",
+    "baseline": "str",
+    "deterministic": "list",
+}
+
+
+class ConfigError(Exception):
+    """A config that cannot be used; the message is one line naming the file and key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective settings for the files under one config file (or the defaults)."""
+
+    root: Path
+    source: Optional[Path] = None
+    core: Optional[Tuple[Path, ...]] = None
+    forbidden_imports: Tuple[str, ...] = ()
+    extend_wall_clock: Tuple[str, ...] = ()
+    select: Tuple[str, ...] = ("DET",)
+    ignore: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    exclude: Tuple[str, ...] = ()
+    cache_dir: Optional[Path] = None
+    baseline: Optional[Path] = None
+    deterministic: Tuple[str, ...] = ()
+    warnings: Tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def options(self) -> Options:
+        return Options(
+            extend_wall_clock=frozenset(self.extend_wall_clock),
+            forbidden_imports=self.forbidden_imports,
+            deterministic=self.deterministic,
+        )
+
+    def relative(self, path: Path) -> Optional[PurePosixPath]:
+        """``path`` relative to this config's root, or None when it lies outside."""
+        try:
+            return PurePosixPath(Path(path).resolve().relative_to(self.root).as_posix())
+        except ValueError:
+            return None
+
+    def is_core(self, path: Path) -> bool:
+        if self.core is None:
+            return True
+        resolved = Path(path).resolve()
+        return any(resolved == c or c in resolved.parents for c in self.core)
+
+    def is_excluded(self, path: Path) -> bool:
+        relative = self.relative(path)
+        if relative is None:
+            return False
+        parts = relative.parts
+        for pattern in self.exclude:
+            pattern = pattern.rstrip("/")
+            if fnmatch.fnmatch(relative.as_posix(), pattern) or any(fnmatch.fnmatch(p, pattern) for p in parts):
+                return True
+            if any(fnmatch.fnmatch("/".join(parts[:i]), pattern) for i in range(1, len(parts))):
+                return True
+        return False
+
+    def codes_for(self, path: Path) -> Tuple[str, ...]:
+        """The codes that apply to ``path``: select, minus ignore, minus its per-file ignores."""
+        ignored = list(self.ignore)
+        relative = self.relative(path)
+        if relative is not None:
+            for pattern, codes in self.per_file_ignores:
+                if fnmatch.fnmatch(relative.as_posix(), pattern) or fnmatch.fnmatch(relative.name, pattern):
+                    ignored.extend(codes)
+        return tuple(
+            rule.code
+            for rule in ALL_RULES
+            if _matches(rule.code, self.select) and not _matches(rule.code, ignored)
+        )
+
+    def rules_for(self, path: Path) -> Tuple[Type[Rule], ...]:
+        codes = set(self.codes_for(path))
+        return tuple(rule for rule in ALL_RULES if rule.code in codes)
+
+
+def _matches(code: str, prefixes: "Tuple[str, ...] | List[str]") -> bool:
+    return any(p == "ALL" or code.startswith(p) for p in prefixes)
+
+
+def read_table(path: Path) -> Optional[Mapping[str, Any]]:
+    """The orch-lint table of a config file; None for a pyproject.toml that has none."""
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config: {error.strerror or error}") from None
+    if path.name == "pyproject.toml":
+        table = document.get("tool", {}).get("orch-lint")
+        if table is not None and not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{SECTION}] must be a table")
+        return table
+    return document
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate one config file."""
+    path = Path(path).resolve()
+    table = read_table(path)
+    if table is None:
+        if path.name == "pyproject.toml":
+            return Config(root=path.parent, source=path)
+        table = {}
+    return parse_config(table, path)
+
+
+def parse_config(table: Mapping[str, Any], path: Path) -> Config:
+    where = f"[{SECTION}]" if path.name == "pyproject.toml" else "config"
+    known = ", ".join(SCHEMA)
+    values: Dict[str, Any] = {}
+    for key, value in table.items():
+        expected = SCHEMA.get(key)
+        if expected is None:
+            raise ConfigError(f"{path}: unknown key '{key}' in {where} (known keys: {known})")
+        values[key] = _check_type(path, where, key, value, expected)
+    root = path.parent
+    warnings: List[str] = []
+    core = None
+    if "core" in values:
+        core = tuple((root / entry).resolve() for entry in values["core"])
+        for entry, resolved in zip(values["core"], core):
+            if not resolved.exists():
+                warnings.append(f"{path}: warning: core path '{entry}' does not exist")
+    _check_codes(path, where, "select", values.get("select", []))
+    _check_codes(path, where, "ignore", values.get("ignore", []))
+    for pattern, codes in values.get("per-file-ignores", {}).items():
+        _check_codes(path, where, f"per-file-ignores.{pattern}", codes)
+    return Config(
+        root=root,
+        source=path,
+        core=core,
+        forbidden_imports=tuple(values.get("forbidden-imports", ())),
+        extend_wall_clock=tuple(values.get("extend-wall-clock", ())),
+        select=tuple(values.get("select", ("DET",))),
+        ignore=tuple(values.get("ignore", ())),
+        per_file_ignores=tuple((p, tuple(c)) for p, c in values.get("per-file-ignores", {}).items()),
+        exclude=tuple(values.get("exclude", ())),
+        cache_dir=(root / values["cache-dir"]).resolve() if "cache-dir" in values else None,
+        baseline=(root / values["baseline"]).resolve() if "baseline" in values else None,
+        deterministic=tuple(values.get("deterministic", ())),
+        warnings=tuple(warnings),
+    )
+
+
+def _check_type(path: Path, where: str, key: str, value: Any, expected: str) -> Any:
+    def fail(what: str) -> ConfigError:
+        return ConfigError(f"{path}: '{key}' in {where} must be {what}, got {type(value).__name__} {value!r}")
+
+    if expected == "str":
+        if not isinstance(value, str):
+            raise fail("a string")
+        return value
+    if expected == "list":
+        if isinstance(value, str):
+            value = [value] if key in ("select", "ignore") else value
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail("a list of strings")
+        return value
+    if not isinstance(value, dict):
+        raise fail("a table of glob = [codes]")
+    for pattern, codes in value.items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(
+                f"{path}: 'per-file-ignores.\"{pattern}\"' in {where} must be a list of codes, got {codes!r}"
+            )
+    return value
+
+
+def _check_codes(path: Path, where: str, key: str, codes: List[str]) -> None:
+    known = [rule.code for rule in ALL_RULES]
+    for code in codes:
+        if code != "ALL" and not any(k.startswith(code) for k in known):
+            raise ConfigError(f"{path}: '{key}' in {where} names unknown code '{code}'")
+
+
+class ConfigFinder:
+    """Finds (once per directory) and loads (once per file) the config governing each path."""
+
+    def __init__(self, forced: Optional[Path] = None, cwd: Optional[Path] = None) -> None:
+        self.cwd = (cwd or Path.cwd()).resolve()
+        self._forced = load_config(forced) if forced is not None else None
+        self._by_directory: Dict[Path, Config] = {}
+        self._by_file: Dict[Path, Config] = {}
+        self.default = Config(root=self.cwd)
+
+    def for_directory(self, directory: Path) -> Config:
+        if self._forced is not None:
+            return self._forced
+        directory = directory.resolve()
+        cached = self._by_directory.get(directory)
+        if cached is not None:
+            return cached
+        found = self._find(directory)
+        self._by_directory[directory] = found
+        return found
+
+    def for_path(self, path: Path) -> Config:
+        path = Path(path)
+        return self.for_directory(path if path.is_dir() else path.parent)
+
+    def _find(self, directory: Path) -> Config:
+        for name in CONFIG_FILENAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                if candidate in self._by_file:
+                    return self._by_file[candidate]
+                if name == "pyproject.toml" and read_table(candidate) is None:
+                    continue
+                config = load_config(candidate)
+                self._by_file[candidate] = config
+                return config
+        if directory.parent == directory:
+            return self.default
+        return self.for_directory(directory.parent)

@@ -1,0 +1,299 @@
+"""Files in, results out: the only module that touches the disk.
+
+It finds the files (walking directories, honouring excludes and the core), reads and decodes
+each once, hands the text to the engine, and writes fixes back atomically. Every failure to read
+or parse one file becomes a ``LintError`` for that file; the others are still checked.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+
+from orch_lint.config import Config, ConfigError, ConfigFinder
+from orch_lint.engine import LintResult, lint_source
+from orch_lint.model import Finding, LintError
+
+#: Directories never walked into: VCS data, virtualenvs, caches and build output.
+SKIP_DIRECTORIES = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "build", "dist",
+        "node_modules", ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".orch_lint_cache",
+        "site-packages", ".hypothesis",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's decoded text, with what is needed to write it back byte-faithfully."""
+
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """One file to lint, with the config and module identity that govern it."""
+
+    path: Path
+    display: str
+    config: Config
+    module_name: Optional[str]
+    is_package: bool
+
+
+@dataclass
+class RunResult:
+    """What a run found: findings, per-file errors, config warnings, and files fixed."""
+
+    findings: List[Finding] = field(default_factory=list)
+    errors: List[LintError] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
+    results: List[LintResult] = field(default_factory=list)
+    files_checked: int = 0
+    files_fixed: List[str] = field(default_factory=list)
+    fixes_applied: int = 0
+    diffs: List[str] = field(default_factory=list)
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """Paths relative to the current directory when they lie under it, as flake8 and ruff show them."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(cwd).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def module_identity(path: Path) -> Tuple[Optional[str], bool]:
+    """The dotted module name of a file, from the ``__init__.py`` chain above it."""
+    path = Path(os.path.abspath(path))
+    is_package = path.name == "__init__.py"
+    parts: List[str] = [] if is_package else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").is_file():
+        parts.insert(0, directory.name)
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    if not parts or not all(part.isidentifier() for part in parts):
+        return None, is_package
+    return ".".join(parts), is_package
+
+
+def read_source(path: Path, display: str) -> Union[Source, LintError]:
+    """Read and decode a file once: PEP 263 cookies and BOMs honoured, binary refused."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return LintError(display, "is a directory")
+    except FileNotFoundError:
+        return LintError(display, "no such file (or a broken symlink)")
+    except PermissionError:
+        return LintError(display, "cannot read: permission denied")
+    except OSError as error:
+        return LintError(display, f"cannot read: {error.strerror or error}")
+    if b"\x00" in data:
+        return LintError(display, "binary content (NUL byte), not Python source")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        return LintError(display, f"bad encoding declaration: {error.msg}", error.lineno or 1)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return LintError(display, f"not valid {encoding}: cannot decode byte 0x{data[error.start]:02x}", line, column)
+    except LookupError:
+        return LintError(display, f"unknown encoding '{encoding}'", 1)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Source(text, encoding)
+
+
+def write_atomically(path: Path, text: str, encoding: str) -> None:
+    """Write through a temporary file in the same directory and rename it over the original.
+
+    A crash at any point leaves the old file or the new one, never a truncated one; the file's
+    permission bits are kept.
+    """
+    data = text.encode(encoding)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".orch-lint.tmp")
+    try:
+        with os.fdopen(handle, "wb") as output:
+            output.write(data)
+            output.flush()
+            os.fsync(output.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+class FileCollector:
+    """Expands the command line's paths into the files to lint, each with its config."""
+
+    def __init__(self, finder: ConfigFinder) -> None:
+        self.finder = finder
+        self.cwd = finder.cwd
+        self.errors: List[LintError] = []
+        self.warnings: List[str] = []
+        self._warned: Set[Path] = set()
+
+    def collect(self, paths: Sequence[Path]) -> List[FileTask]:
+        tasks: dict = {}
+        for given in paths:
+            for path, explicit in self._expand(Path(given)):
+                try:
+                    config = self.finder.for_path(path)
+                except ConfigError as error:
+                    self.errors.append(LintError(display_path(path, self.cwd), str(error)))
+                    continue
+                self._warn(config)
+                if not config.is_core(path) or config.is_excluded(path):
+                    continue
+                key = Path(os.path.abspath(path))
+                if key not in tasks:
+                    name, is_package = module_identity(path)
+                    tasks[key] = FileTask(path, display_path(path, self.cwd), config, name, is_package)
+        return [tasks[key] for key in sorted(tasks)]
+
+    def _warn(self, config: Config) -> None:
+        if config.source is not None and config.source not in self._warned:
+            self._warned.add(config.source)
+            self.warnings.extend(config.warnings)
+
+    def _expand(self, path: Path) -> Iterator[Tuple[Path, bool]]:
+        if path.is_dir():
+            root = Path(os.path.realpath(path))
+            yield from ((p, False) for p in self._walk(path, root))
+        elif path.exists() or path.is_symlink():
+            yield path, True
+        else:
+            self.errors.append(LintError(display_path(path, self.cwd), "no such file or directory"))
+
+    def _walk(self, directory: Path, root: Path) -> Iterator[Path]:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as error:
+            self.errors.append(LintError(display_path(directory, self.cwd), f"cannot list directory: {error.strerror}"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                target = Path(os.path.realpath(path))
+                if not (target == root or root in target.parents):
+                    continue  # never leave the tree through a link (this also ends link loops)
+                if entry.name.endswith(".py") and not target.exists():
+                    self.errors.append(LintError(display_path(path, self.cwd), "broken symlink"))
+                    continue
+                if target.is_dir():
+                    continue  # linked directories are not followed: their files are walked where they live
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name in SKIP_DIRECTORIES or entry.name.endswith(".egg-info"):
+                    continue
+                if (path / "pyvenv.cfg").exists():
+                    continue
+                try:
+                    config = self.finder.for_directory(path)
+                except ConfigError as error:
+                    self.errors.append(LintError(display_path(path, self.cwd), str(error)))
+                    continue
+                if config.is_excluded(path):
+                    continue
+                yield from self._walk(path, root)
+            elif entry.name.endswith(".py"):
+                yield path
+
+
+def lint_task(task: FileTask, fix: bool = False, unsafe_fixes: bool = False) -> Tuple[LintResult, Optional[Source]]:
+    """Read and lint one file (the unit of work a worker process runs)."""
+    source = read_source(task.path, task.display)
+    if isinstance(source, LintError):
+        return LintResult(task.display, error=source), None
+    result = lint_source(
+        source.text,
+        task.display,
+        rules=task.config.rules_for(task.path),
+        options=task.config.options,
+        module_name=task.module_name,
+        is_package=task.is_package,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+    )
+    return result, source
+
+
+def run(
+    paths: Sequence[Path],
+    finder: ConfigFinder,
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
+) -> RunResult:
+    """Lint (and optionally fix) every file under ``paths``."""
+    collector = FileCollector(finder)
+    tasks = collector.collect(paths)
+    outcome = RunResult(errors=list(collector.errors), warnings=list(collector.warnings))
+    for task in tasks:
+        result, source = lint_task(task, fix=fix or diff, unsafe_fixes=unsafe_fixes)
+        _record(outcome, task, result, source, write=fix and not diff, diff=diff)
+    outcome.findings.sort()
+    outcome.errors.sort(key=lambda e: (e.path, e.line, e.column))
+    return outcome
+
+
+def _record(
+    outcome: RunResult, task: FileTask, result: LintResult, source: Optional[Source], write: bool, diff: bool
+) -> None:
+    outcome.results.append(result)
+    if result.error is not None:
+        outcome.errors.append(result.error)
+        return
+    outcome.files_checked += 1
+    outcome.findings.extend(result.findings)
+    if result.fixed_source is None or source is None:
+        return
+    if diff:
+        import difflib
+
+        outcome.diffs.append(
+            "".join(
+                difflib.unified_diff(
+                    source.text.splitlines(keepends=True),
+                    result.fixed_source.splitlines(keepends=True),
+                    fromfile=f"a/{task.display}",
+                    tofile=f"b/{task.display}",
+                )
+            )
+        )
+        outcome.fixes_applied += len(result.fixed)
+        return
+    if write:
+        try:
+            write_atomically(task.path, result.fixed_source, source.encoding)
+        except OSError as error:
+            outcome.errors.append(LintError(task.display, f"cannot write fix: {error.strerror or error}"))
+            outcome.findings.extend(result.fixed)
+            return
+        outcome.files_fixed.append(task.display)
+        outcome.fixes_applied += len(result.fixed)
+
+
+def iter_python_files(paths: Iterable[Path], finder: ConfigFinder) -> List[FileTask]:
+    """The files a run would check, for adapters that only need the list."""
+    return FileCollector(finder).collect(list(paths))
