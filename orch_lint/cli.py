@@ -95,6 +95,13 @@ def command_rules(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def render_config_error(error: ConfigError) -> str:
+    from orch_lint.model import LintError
+    from orch_lint.runner import display_path
+
+    return LintError(display_path(error.path, Path.cwd()), error.message, error.line, error.column).render()
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "rules":
@@ -105,7 +112,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return command_check(args, finder)
         return command_fix(args, finder)
     except ConfigError as error:
-        print(f"orch-lint: error: {error}", file=sys.stderr)
+        print(render_config_error(error), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

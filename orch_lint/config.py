@@ -8,6 +8,7 @@ name the file and the key: a typo must never silently turn a rule off.
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -41,7 +42,29 @@ SCHEMA: Dict[str, str] = {
 
 
 class ConfigError(Exception):
-    """A config that cannot be used; the message is one line naming the file and key."""
+    """A config that cannot be used: which file, where in it (if known), and why, on one line."""
+
+    def __init__(self, path: Path, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = Path(path)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def _toml_error(path: Path, error: Exception) -> ConfigError:
+    """tomllib says ``... (at line 3, column 5)``: move the position to where editors look."""
+    text = str(error)
+    match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", text)
+    if match:
+        return ConfigError(path, f"invalid TOML: {text[: match.start()]}", int(match.group(1)), int(match.group(2)))
+    if text.endswith("(at end of document)"):
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").count("\n") + 1
+        except OSError:
+            lines = 0
+        return ConfigError(path, f"invalid TOML: {text[: -len('(at end of document)')].rstrip()}", lines, 1 if lines else 0)
+    return ConfigError(path, f"invalid TOML: {text}")
 
 
 @dataclass(frozen=True)
@@ -125,13 +148,13 @@ def read_table(path: Path) -> Optional[Mapping[str, Any]]:
         with open(path, "rb") as handle:
             document = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise _toml_error(path, error) from None
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read config: {error.strerror or error}") from None
+        raise ConfigError(path, f"cannot read config: {error.strerror or error}") from None
     if path.name == "pyproject.toml":
         table = document.get("tool", {}).get("orch-lint")
         if table is not None and not isinstance(table, dict):
-            raise ConfigError(f"{path}: [{SECTION}] must be a table")
+            raise ConfigError(path, f"[{SECTION}] must be a table")
         return table
     return document
 
@@ -154,7 +177,7 @@ def parse_config(table: Mapping[str, Any], path: Path) -> Config:
     for key, value in table.items():
         expected = SCHEMA.get(key)
         if expected is None:
-            raise ConfigError(f"{path}: unknown key '{key}' in {where} (known keys: {known})")
+            raise ConfigError(path, f"unknown key '{key}' in {where} (known keys: {known})")
         values[key] = _check_type(path, where, key, value, expected)
     root = path.parent
     warnings: List[str] = []
@@ -187,7 +210,7 @@ def parse_config(table: Mapping[str, Any], path: Path) -> Config:
 
 def _check_type(path: Path, where: str, key: str, value: Any, expected: str) -> Any:
     def fail(what: str) -> ConfigError:
-        return ConfigError(f"{path}: '{key}' in {where} must be {what}, got {type(value).__name__} {value!r}")
+        return ConfigError(path, f"'{key}' in {where} must be {what}, got {type(value).__name__} {value!r}")
 
     if expected == "str":
         if not isinstance(value, str):
@@ -204,7 +227,7 @@ def _check_type(path: Path, where: str, key: str, value: Any, expected: str) -> 
     for pattern, codes in value.items():
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise ConfigError(
-                f"{path}: 'per-file-ignores.\"{pattern}\"' in {where} must be a list of codes, got {codes!r}"
+                path, f"'per-file-ignores.\"{pattern}\"' in {where} must be a list of codes, got {codes!r}"
             )
     return value
 
@@ -213,7 +236,7 @@ def _check_codes(path: Path, where: str, key: str, codes: List[str]) -> None:
     known = [rule.code for rule in ALL_RULES]
     for code in codes:
         if code != "ALL" and not any(k.startswith(code) for k in known):
-            raise ConfigError(f"{path}: '{key}' in {where} names unknown code '{code}'")
+            raise ConfigError(path, f"'{key}' in {where} names unknown code '{code}'")
 
 
 class ConfigFinder:

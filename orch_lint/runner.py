@@ -152,6 +152,15 @@ class FileCollector:
         self.errors: List[LintError] = []
         self.warnings: List[str] = []
         self._warned: Set[Path] = set()
+        self._config_errors: Set[Path] = set()
+
+    def config_error(self, error: ConfigError) -> None:
+        """Record a bad config once, however many files it governs."""
+        if error.path not in self._config_errors:
+            self._config_errors.add(error.path)
+            self.errors.append(
+                LintError(display_path(error.path, self.cwd), error.message, error.line, error.column)
+            )
 
     def collect(self, paths: Sequence[Path]) -> List[FileTask]:
         tasks: dict = {}
@@ -160,7 +169,7 @@ class FileCollector:
                 try:
                     config = self.finder.for_path(path)
                 except ConfigError as error:
-                    self.errors.append(LintError(display_path(path, self.cwd), str(error)))
+                    self.config_error(error)
                     continue
                 self._warn(config)
                 if not config.is_core(path) or config.is_excluded(path):
@@ -210,7 +219,7 @@ class FileCollector:
                 try:
                     config = self.finder.for_directory(path)
                 except ConfigError as error:
-                    self.errors.append(LintError(display_path(path, self.cwd), str(error)))
+                    self.config_error(error)
                     continue
                 if config.is_excluded(path):
                     continue

@@ -13,7 +13,7 @@ from typing import Dict, FrozenSet, Optional
 
 # flake8's own pattern: codes after the colon, separated by commas and/or whitespace.
 NOQA = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?",
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?",
     re.IGNORECASE,
 )
 

@@ -115,6 +115,24 @@ class NameModel(cst.BatchableCSTVisitor):
             return f"builtins.{name}"
         return None
 
+    def binding_scope(self, name: str) -> Optional[Scope]:
+        """The scope whose binding of ``name`` is visible here, if any."""
+        innermost = len(self.scopes) - 1
+        for index in range(innermost, -1, -1):
+            scope = self.scopes[index]
+            if scope.kind == "class" and index != innermost:
+                continue
+            if name in scope.bindings:
+                return scope
+        return None
+
+    def refers_to_module_function(self, name: str) -> bool:
+        """Whether a call of ``name`` here can only mean the module-level def of that name."""
+        scope = self.binding_scope(name)
+        if scope is None:
+            return True
+        return scope.kind == "module" and scope.bindings[name] == LOCAL
+
     def qualified(self, node: cst.BaseExpression) -> Optional[str]:
         """The qualified name a read of ``node`` refers to, if it is an import or a builtin.
 

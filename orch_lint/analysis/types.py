@@ -264,7 +264,7 @@ class TypeFacts(cst.BatchableCSTVisitor):
                 function = self.names.enclosing_function()
                 if function is not None and function.self_name == func.value.value and function.owner_class:
                     return self.returns.get(f"{function.owner_class}.{method}")
-        if isinstance(func, cst.Name) and self.names.lookup(func.value) == LOCAL:
+        if isinstance(func, cst.Name) and func.value in self.returns and self.names.refers_to_module_function(func.value):
             return self.returns.get(func.value)
         if qualified is not None:
             return self.external.get(qualified)
