@@ -1,0 +1,1 @@
+"""Examples for orch-lint: an orchestrator core that lints clean, its server, and its legacy drive."""
