@@ -9,19 +9,21 @@ result still parses. No file I/O here: the runner reads and writes.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 
+from orch_lint.analysis.callgraph import HAZARD_KINDS, CallGraph, CallSites, CallSummary, build_summary
 from orch_lint.analysis.consumers import OrderContext
 from orch_lint.analysis.names import NameModel
 from orch_lint.analysis.types import TypeFacts
 from orch_lint.model import Finding, Fix, LintError, Options, Report
 from orch_lint.positions import start_positions
 from orch_lint.rule import FileContext, Rule
-from orch_lint.rules import ALL_RULES
-from orch_lint.suppression import noqa_comments
+from orch_lint.rules import ALL_RULES, RULES_BY_CODE
+from orch_lint.rules.hazard_call import HazardousCall
+from orch_lint.suppression import Noqa, noqa_comments
 
 #: How many times a module was parsed, for the test that proves each file is parsed once.
 PARSE_COUNT = 0
@@ -40,6 +42,10 @@ class LintResult:
     fixed: Tuple[Finding, ...] = ()
     #: Findings a ``# noqa`` comment suppressed (kept for unused-suppression checks).
     suppressed: Tuple[Finding, ...] = field(default=(), compare=False)
+    #: The module's call facts (when DET401 is selected), for the project call graph.
+    call_summary: Optional[CallSummary] = field(default=None, compare=False)
+    #: The module's noqa comments, for findings decided after the file (DET401).
+    noqa: Tuple[Noqa, ...] = field(default=(), compare=False)
 
 
 def parse(source: str, path: str) -> "cst.Module | LintError":
@@ -70,6 +76,16 @@ def _syntax_error(source: str, path: str, error: cst.ParserSyntaxError) -> LintE
     return LintError(path, f"cannot parse: {message}", error.raw_line, error.raw_column + 1)
 
 
+@dataclass
+class Analysis:
+    """What one traversal produced: the selected rules' reports and, for DET401, call facts."""
+
+    reports: List[Report]
+    #: Reports of hazard rules run only to feed the call graph (not selected for this file).
+    hidden_reports: List[Report] = field(default_factory=list)
+    calls: Optional[CallSites] = None
+
+
 def analyse(
     module: cst.Module,
     path: str,
@@ -80,6 +96,24 @@ def analyse(
     project: Any = None,
 ) -> List[Report]:
     """Run the shared analyses and every rule over ``module`` in one traversal."""
+    return analyse_file(module, path, rules, options, module_name, is_package, project).reports
+
+
+def analyse_file(
+    module: cst.Module,
+    path: str,
+    rules: Sequence[Type[Rule]],
+    options: Options,
+    module_name: Optional[str] = None,
+    is_package: bool = False,
+    project: Any = None,
+    collect_calls: bool = False,
+) -> Analysis:
+    """The one traversal: shared analyses, the rules, and (for DET401) the call-site collector.
+
+    When call facts are wanted, the hazard rules run even where they are not selected: a
+    function's hazards count for its callers whatever this file's own rule selection is.
+    """
     names = NameModel(module_name, is_package)
     types = TypeFacts(names)
     if project is not None and hasattr(project, "external_facts"):
@@ -88,9 +122,38 @@ def analyse(
     order = OrderContext(names)
     context = FileContext(path, module, names, types, order, options, module_name, project)
     visitors: List[cst.BatchableCSTVisitor] = [names, types, order]
-    visitors.extend(rule(context) for rule in rules)
+    selected = {rule.code for rule in rules}
+    calls: Optional[CallSites] = None
+    extra: List[Type[Rule]] = []
+    if collect_calls or HazardousCall.code in selected:
+        calls = CallSites(names, module)
+        visitors.append(calls)
+        context.report_hooks.append(calls.on_report)
+        extra = [RULES_BY_CODE[c] for c in HAZARD_KINDS if c in RULES_BY_CODE and c not in selected]
+    visitors.extend(rule(context) for rule in list(rules) + extra)
     cst.visit_batched(module, visitors)
-    return context.reports
+    shown = [r for r in context.reports if r.code in selected]
+    hidden = [r for r in context.reports if r.code not in selected]
+    return Analysis(shown, hidden, calls)
+
+
+def summarize_calls(
+    module: cst.Module, path: str, options: Options, module_name: Optional[str], is_package: bool = False
+) -> CallSummary:
+    """The call facts of a first-party module outside the core (it is not linted, only summarized)."""
+    analysis = analyse_file(module, path, (), options, module_name, is_package, collect_calls=True)
+    return _call_summary(module, analysis, path)
+
+
+def _call_summary(module: cst.Module, analysis: Analysis, path: str) -> CallSummary:
+    calls = analysis.calls
+    assert calls is not None
+    hazards = [r for r in analysis.reports + analysis.hidden_reports if r.code in HAZARD_KINDS]
+    nodes: List[cst.CSTNode] = [r.node for r in hazards]
+    nodes += [node for node, _, _ in calls.raw_sites]
+    nodes += list(calls.functions.values())
+    positions = start_positions(module, nodes)
+    return build_summary(calls, hazards, positions, path)
 
 
 def lint_source(
@@ -105,21 +168,57 @@ def lint_source(
     apply_noqa: bool = True,
     fix: bool = False,
     unsafe_fixes: bool = False,
+    defer_calls: bool = False,
 ) -> LintResult:
     """Lint one module's source. Pure: the same inputs always give the same result."""
     parsed = parse(source, path)
     if isinstance(parsed, LintError):
         return LintResult(path, error=parsed)
+    return lint_module(
+        parsed, path, rules=rules, options=options, module_name=module_name, is_package=is_package,
+        project=project, apply_noqa=apply_noqa, fix=fix, unsafe_fixes=unsafe_fixes, source=source,
+        defer_calls=defer_calls,
+    )
+
+
+def lint_module(
+    parsed: cst.Module,
+    path: str = "<string>",
+    *,
+    rules: Optional[Sequence[Type[Rule]]] = None,
+    options: Optional[Options] = None,
+    module_name: Optional[str] = None,
+    is_package: bool = False,
+    project: Any = None,
+    apply_noqa: bool = True,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    source: Optional[str] = None,
+    defer_calls: bool = False,
+) -> LintResult:
+    """Lint an already parsed module: the seam the codemods use, so they never parse twice.
+
+    With DET401 selected, the module's call summary is returned too; its DET401 findings are
+    computed here against the module alone, or, with ``defer_calls``, left to the runner, which
+    computes them once every module of the project has been summarized.
+    """
+    options = options or Options()
     try:
-        reports = analyse(
-            parsed, path, ALL_RULES if rules is None else rules, options or Options(), module_name, is_package, project
+        analysis = analyse_file(
+            parsed, path, ALL_RULES if rules is None else rules, options, module_name, is_package, project
         )
+        call_summary = _call_summary(parsed, analysis, path) if analysis.calls is not None else None
     except RecursionError:
         return LintResult(path, error=LintError(path, "cannot analyse: code nested too deeply"))
-    if not reports:
-        return LintResult(path)
+    reports = analysis.reports
+    noqa = noqa_comments(parsed.code if source is None else source) if apply_noqa else {}
+    call_findings: Tuple[List[Finding], List[Finding]] = ([], [])
+    if call_summary is not None and not defer_calls:
+        graph = CallGraph([call_summary], deterministic=options.deterministic)
+        call_findings = HazardousCall.findings(call_summary, graph, path, noqa)
+    if not reports and not call_findings[0] and not call_findings[1]:
+        return LintResult(path, call_summary=call_summary, noqa=tuple(noqa.values()))
     positions = start_positions(parsed, (report.node for report in reports))
-    noqa = noqa_comments(source) if apply_noqa else {}
     kept: List[Tuple[Finding, Optional[Fix]]] = []
     suppressed: List[Finding] = []
     seen: Set[Tuple[int, int, str]] = set()
@@ -137,35 +236,65 @@ def lint_source(
             suppressed.append(finding)
         else:
             kept.append((finding, report.fix))
+    kept.extend((finding, None) for finding in call_findings[0])
+    suppressed.extend(call_findings[1])
     kept.sort(key=lambda pair: pair[0])
     if not fix:
-        return LintResult(path, tuple(f for f, _ in kept), suppressed=tuple(sorted(suppressed)))
-    return _apply_fixes(parsed, path, kept, tuple(sorted(suppressed)), unsafe_fixes)
+        result = LintResult(path, tuple(f for f, _ in kept), suppressed=tuple(sorted(suppressed)))
+    else:
+        result = _apply_fixes(parsed, path, kept, tuple(sorted(suppressed)), unsafe_fixes)
+    return replace(result, call_summary=call_summary, noqa=tuple(noqa.values()))
 
 
 class _FixApplier(cst.CSTTransformer):
-    """Replaces each fix target by its replacement; a target inside another waits for a later run."""
+    """Replaces each fix target by its replacement, all in one pass.
+
+    A fix inside another's target (``for k in {x: 1 for x in s}``) is carried into the outer
+    replacement: replacements are built from their target's children, so each rewritten child is
+    substituted there. If one cannot be (the replacement dropped it), the outer fix is not applied
+    and stays a finding, so a second ``fix`` run never has anything left to do.
+    """
 
     def __init__(self, fixes: Dict[int, Fix]) -> None:
         super().__init__()
         self.fixes = fixes
-        self.depth = 0
         self.applied: Set[int] = set()
+        self._applied_at_visit: Dict[int, int] = {}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if id(node) in self.fixes:
-            if self.depth == 0:
-                self.applied.add(id(node))
-            self.depth += 1
+            self._applied_at_visit[id(node)] = len(self.applied)
         return True
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         key = id(original_node)
-        if key in self.fixes:
-            self.depth -= 1
-            if key in self.applied:
-                return self.fixes[key].replacement
-        return updated_node
+        fix = self.fixes.get(key)
+        if fix is None:
+            return updated_node
+        replacement: Optional[cst.CSTNode] = fix.replacement
+        if len(self.applied) != self._applied_at_visit[key]:
+            replacement = _carry_inner_fixes(fix.replacement, original_node, updated_node)
+        if replacement is None:
+            return updated_node
+        self.applied.add(key)
+        return replacement
+
+
+def _carry_inner_fixes(
+    replacement: cst.CSTNode, original: cst.CSTNode, updated: cst.CSTNode
+) -> Optional[cst.CSTNode]:
+    """``replacement`` with each child of ``original`` that fixes rewrote swapped for its new form."""
+    old_children, new_children = original.children, updated.children
+    if len(old_children) != len(new_children):
+        return None
+    for old, new in zip(old_children, new_children):
+        if old.deep_equals(new):
+            continue
+        carried = replacement.deep_replace(old, new)
+        if carried.deep_equals(replacement):
+            return None
+        replacement = carried
+    return replacement
 
 
 def _apply_fixes(

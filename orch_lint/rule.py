@@ -9,7 +9,7 @@ computes positions and never touches the disk.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Sequence
 
 import libcst as cst
 
@@ -35,6 +35,8 @@ class FileContext:
     #: Cross-module facts (import graph, call graph), when the runner built them.
     project: Any = None
     reports: List[Report] = field(default_factory=list)
+    #: Called with each report as it is made, by analyses that must know where it was made.
+    report_hooks: List[Callable[[Report], None]] = field(default_factory=list)
 
     def code_for(self, node: cst.CSTNode, limit: int = 40) -> str:
         """The node's source, on one line and shortened, for messages."""
@@ -67,7 +69,10 @@ class Rule(cst.BatchableCSTVisitor):
         return self.context.options
 
     def report(self, node: cst.CSTNode, message: Optional[str] = None, fix: Optional[Fix] = None) -> None:
-        self.context.reports.append(Report(node, self.code, message or self.message, fix))
+        made = Report(node, self.code, message or self.message, fix)
+        self.context.reports.append(made)
+        for hook in self.context.report_hooks:
+            hook(made)
 
     @classmethod
     def describe(cls) -> Dict[str, str]:

@@ -38,6 +38,9 @@ class Scope:
     function_name: Optional[str] = None
     #: Type facts (see ``analysis.types``) for names bound in this scope.
     facts: Dict[str, Any] = field(default_factory=dict)
+    #: What calling a local name reaches (see ``analysis.callgraph``): "ref:<qualname>" for a
+    #: function reference, "instance:<class qualname>" for an object of a known class.
+    callables: Dict[str, str] = field(default_factory=dict)
 
 
 def resolve_relative(module: Optional[str], is_package: bool, level: int, name: str) -> Optional[str]:
