@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import List
 
 from .errors import EvaluationError
 from .jsonvalue import JSON, loads_strict
@@ -11,7 +11,11 @@ MAX_ITERATIONS = 100_000
 
 
 def loop_items(value: JSON, step: str) -> List[JSON]:
-    """A list as is; a mapping as ``{key, value}`` items in document order; n as 0..n-1.
+    """A list as is; a mapping as ``{key, value}`` items in key order; n as 0..n-1.
+
+    JSON objects have no order, and a mapping reaches a loop through events whose canonical
+    form sorts keys: iterating in key order makes the result independent of how any log or
+    template happened to order them.
 
     A string is read as a JSON list, or else split on commas and newlines, as the original
     does. Anything else (null, a boolean, a fraction) is an ``EvaluationError``: a loop that
@@ -25,7 +29,7 @@ def loop_items(value: JSON, step: str) -> List[JSON]:
     if isinstance(value, int):
         items: List[JSON] = list(range(max(min(value, MAX_ITERATIONS + 1), 0)))
     elif isinstance(value, dict):
-        items = [{"key": key, "value": item} for key, item in _items(value)]
+        items = [{"key": key, "value": item} for key, item in sorted(value.items())]
     else:
         items = list(value)
     if len(items) > MAX_ITERATIONS:
@@ -43,7 +47,3 @@ def _from_text(text: str) -> JSON:
     parts = [part.strip() for part in text.replace("\n", ",").split(",")]
     return [part for part in parts if part]
 
-
-def _items(mapping: Any) -> list:
-    """Document order: JSON and YAML mappings keep the order they were written in."""
-    return list(mapping.items())
