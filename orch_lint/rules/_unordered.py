@@ -14,7 +14,7 @@ from typing import ClassVar, Iterator, Optional
 import libcst as cst
 
 from orch_lint.analysis.consumers import is_str_join
-from orch_lint.analysis.types import TypeFact
+from orch_lint.analysis.types import SET, TypeFact
 from orch_lint.model import Fix
 from orch_lint.rule import Rule
 
@@ -23,14 +23,24 @@ FIRST_ARGUMENT_SINKS = frozenset(f"builtins.{n}" for n in ("list", "tuple", "enu
 SET_MUTATORS = frozenset({"add", "update", "discard", "remove"})
 
 
-def _sorted(node: cst.BaseExpression, **keywords: cst.BaseExpression) -> cst.Call:
-    args = [cst.Arg(node.with_changes(lpar=[], rpar=[]) if _bare_parens(node) else node)]
-    args += [cst.Arg(value, keyword=cst.Name(key)) for key, value in keywords.items()]
-    return cst.Call(func=cst.Name("sorted"), args=args)
+def sorted_call(node: cst.BaseExpression) -> cst.Call:
+    """``sorted(node)``. The node's outer parentheses become the call's own, so comments and line
+    breaks inside them stay where they were: ``(  # why\\n  a | b\\n)`` -> ``sorted(  # why\\n  a | b\\n)``.
+    """
+    lpar, rpar = getattr(node, "lpar", ()), getattr(node, "rpar", ())
+    if not lpar or isinstance(node, (cst.Tuple, cst.GeneratorExp)):  # their parentheses are syntax
+        return cst.Call(func=cst.Name("sorted"), args=[cst.Arg(node)])
+    inner = node.with_changes(lpar=lpar[1:], rpar=rpar[:-1])
+    return cst.Call(
+        func=cst.Name("sorted"),
+        args=[cst.Arg(inner, whitespace_after_arg=rpar[-1].whitespace_before)],
+        whitespace_before_args=lpar[0].whitespace_after,
+    )
 
 
-def _bare_parens(node: cst.BaseExpression) -> bool:
-    return bool(getattr(node, "lpar", None)) and not isinstance(node, (cst.Tuple, cst.GeneratorExp))
+def _literal_separator_join(func: cst.BaseExpression) -> bool:
+    """``", ".join``: it only accepts strings (or bytes), which always sort, so sorting cannot raise."""
+    return isinstance(func, cst.Attribute) and isinstance(func.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
 def _only_adds_to_sets(body: cst.BaseSuite) -> bool:
@@ -72,20 +82,33 @@ class UnorderedIteration(Rule):
         fact = self.context.types.expression_fact(node)
         return fact if fact is not None and fact.kind == self.kind else None
 
-    def _report(self, iterable: cst.BaseExpression, fact: TypeFact, fix: Optional[Fix] = None) -> None:
-        if fix is None:
-            fix = Fix(iterable, _sorted(iterable), safe=fact.sorts_safely, description="wrap in sorted()")
-        self.report(iterable, self.message.format(expr=self.context.code_for(iterable)), fix)
+    def _check(
+        self,
+        iterable: cst.BaseExpression,
+        list_call: Optional[cst.Call] = None,
+        fixable: bool = True,
+        sorts_safely: bool = False,
+    ) -> None:
+        """Report ``iterable`` if it is our kind of container, with the fix that sorts it.
 
-    def _check(self, iterable: cst.BaseExpression, fix_target: Optional[cst.Call] = None) -> None:
+        ``list_call``: a ``list(x)`` that becomes ``sorted(x)``. ``sorts_safely``: the site itself
+        guarantees the elements compare (``"sep".join`` only accepts strings).
+        """
         fact = self._fact(iterable)
         if fact is None:
             return
-        fix = None
-        if fix_target is not None:
-            fix = Fix(fix_target, fix_target.with_changes(func=cst.Name("sorted")), safe=fact.sorts_safely,
-                      description="list() -> sorted()")
-        self._report(iterable, fact, fix)
+        fix = self._fix(iterable, fact, list_call, sorts_safely) if fixable else None
+        self.report(iterable, self.message.format(expr=self.context.code_for(iterable)), fix)
+
+    def _fix(
+        self, iterable: cst.BaseExpression, fact: TypeFact, list_call: Optional[cst.Call], sorts_safely: bool
+    ) -> Optional[Fix]:
+        if self.names.lookup("sorted") != "builtins.sorted":
+            return None  # a local `sorted` would be called instead of the builtin
+        safe = sorts_safely or fact.sorts_safely
+        if list_call is not None:
+            return Fix(list_call, list_call.with_changes(func=cst.Name("sorted")), safe, "list() -> sorted()")
+        return Fix(iterable, sorted_call(iterable), safe, "wrap in sorted()")
 
     def visit_For(self, node: cst.For) -> None:
         if not _only_adds_to_sets(node.body):
@@ -119,7 +142,13 @@ class UnorderedIteration(Rule):
         if qualified in FIRST_ARGUMENT_SINKS or is_str_join(self.names, node.func):
             if plain:
                 simple_list = qualified == "builtins.list" and len(node.args) == 1
-                self._check(plain[0], fix_target=node if simple_list else None)
+                self._check(
+                    plain[0],
+                    list_call=node if simple_list else None,
+                    # reversed(a_set) raises TypeError: sorting would turn the crash into a result
+                    fixable=not (qualified == "builtins.reversed" and self.kind == SET),
+                    sorts_safely=_literal_separator_join(node.func),
+                )
         elif qualified == "builtins.zip":
             for value in plain:
                 self._check(value)

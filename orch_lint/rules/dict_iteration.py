@@ -38,6 +38,15 @@ class DictIteration(UnorderedIteration):
         Invalid("from collections import defaultdict\ncounts = defaultdict(int)\nkeys = list(counts.keys())\n",
                 at=(3, 13), fix_safe=False,
                 fixed="from collections import defaultdict\ncounts = defaultdict(int)\nkeys = sorted(counts.keys())\n"),
-        Invalid("def f(d: dict[str, object]):\n    return ','.join(d.values())\n", at=(2, 21), fix_safe=False),
-        Invalid("def f(d: dict[str, int]):\n    return {k: v + 1 for k, v in d.items()}\n", at=(2, 34)),
+        # str.join only accepts strings, which always sort: safe whatever the declared value type
+        Invalid("def f(d: dict[str, object]):\n    return ','.join(d.values())\n", at=(2, 21),
+                fixed="def f(d: dict[str, object]):\n    return ','.join(sorted(d.values()))\n"),
+        Invalid("def f(d: dict[str, int]):\n    return {k: v + 1 for k, v in d.items()}\n", at=(2, 34),
+                fixed="def f(d: dict[str, int]):\n    return {k: v + 1 for k, v in sorted(d.items())}\n"),
+        Invalid("def f(d: dict[str, int]):\n    return list(reversed(d))\n", at=(2, 26),
+                fixed="def f(d: dict[str, int]):\n    return list(reversed(sorted(d)))\n"),
+        # a dict of dicts: sorting the values could compare two dicts, which raises
+        Invalid("def f(d: dict[str, dict[str, int]]):\n    return [v for v in d.values()]\n", at=(2, 24),
+                fix_safe=False,
+                fixed="def f(d: dict[str, dict[str, int]]):\n    return [v for v in sorted(d.values())]\n"),
     ]

@@ -43,11 +43,23 @@ class SetIteration(UnorderedIteration):
             "def f(s: frozenset[str]):\n    return list(s)\n", at=(2, 17),
             fixed="def f(s: frozenset[str]):\n    return sorted(s)\n",
         ),
-        Invalid("from typing import Set\ndef f(s: Set[int]):\n    return [x * 2 for x in s]\n", at=(3, 28)),
+        Invalid("from typing import Set\ndef f(s: Set[int]):\n    return [x * 2 for x in s]\n", at=(3, 28),
+                fixed="from typing import Set\ndef f(s: Set[int]):\n    return [x * 2 for x in sorted(s)]\n"),
         Invalid("def f(a, b):\n    return tuple(set(a) - set(b))\n", at=(2, 18), fix_safe=False,
                 fixed="def f(a, b):\n    return tuple(sorted(set(a) - set(b)))\n"),
         Invalid("class S:\n    def __init__(self):\n        self.ready: set[str] = set()\n"
-                "    def names(self):\n        return [*self.ready]\n", at=(5, 18)),
-        Invalid("def ids() -> set[str]:\n    return set()\ndef f():\n    yield from ids()\n", at=(4, 16)),
-        Invalid("def f(s: set[str], t: set[str]):\n    return dict(zip(s.union(t), range(9)))\n", at=(2, 21)),
+                "    def names(self):\n        return [*self.ready]\n", at=(5, 18),
+                fixed="class S:\n    def __init__(self):\n        self.ready: set[str] = set()\n"
+                "    def names(self):\n        return [*sorted(self.ready)]\n"),
+        Invalid("def ids() -> set[str]:\n    return set()\ndef f():\n    yield from ids()\n", at=(4, 16),
+                fixed="def ids() -> set[str]:\n    return set()\ndef f():\n    yield from sorted(ids())\n"),
+        Invalid("def f(s: set[str], t: set[str]):\n    return dict(zip(s.union(t), range(9)))\n", at=(2, 21),
+                fixed="def f(s: set[str], t: set[str]):\n    return dict(zip(sorted(s.union(t)), range(9)))\n"),
+        # the parentheses become the call's, keeping the comment inside them
+        Invalid("def f(a: set[str], b: set[str]):\n    for x in (  # both\n        a | b\n    ):\n        print(x)\n",
+                at=(3, 9),
+                fixed="def f(a: set[str], b: set[str]):\n    for x in sorted(  # both\n        a | b\n    ):\n"
+                "        print(x)\n"),
+        # reversed() of a set raises TypeError: no fix turns that crash into a result
+        Invalid("def f(s: set[str]):\n    return reversed(s)\n", at=(2, 21)),
     ]
