@@ -89,8 +89,7 @@ def _int(data: Dict[str, Any], key: str, where: str) -> int:
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)  # snowflakes sometimes travel as strings to survive JavaScript
     if isinstance(value, bool) or not isinstance(value, int):
-        missing = key not in data
-        raise EventError(f"{where}: {'missing' if missing else 'non-integer'} {key}")
+        raise EventError(f"{where}: {'missing' if value is None else 'non-integer'} {key}")
     return value
 
 
@@ -101,5 +100,5 @@ def _optional_int(data: Dict[str, Any], key: str, where: str) -> Optional[int]:
 def _str(data: Dict[str, Any], key: str, where: str) -> str:
     value = data.get(key)
     if not isinstance(value, str):
-        raise EventError(f"{where}: {'missing' if key not in data else 'non-string'} {key}")
+        raise EventError(f"{where}: {'missing' if value is None else 'non-string'} {key}")
     return value
