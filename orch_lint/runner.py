@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
+from orch_lint.analysis.project import ModuleFile, Project, build_project
 from orch_lint.config import Config, ConfigError, ConfigFinder
 from orch_lint.engine import LintResult, lint_source
 from orch_lint.model import Finding, LintError
@@ -240,10 +241,24 @@ def lint_task(task: FileTask, fix: bool = False, unsafe_fixes: bool = False) -> 
         options=task.config.options,
         module_name=task.module_name,
         is_package=task.is_package,
+        project=project,
         fix=fix,
         unsafe_fixes=unsafe_fixes,
     )
     return result, source
+
+
+def load_project(tasks: Sequence[FileTask]) -> Project:
+    """The first-party import graph and type facts, once per run (built in ``analysis.project``;
+    only the reading happens here). The project root is each file's config root."""
+    files = [ModuleFile(t.module_name, t.is_package, os.path.realpath(t.path)) for t in tasks if t.module_name]
+    roots = sorted({str(t.config.root) for t in tasks})
+
+    def read(path: str) -> Optional[str]:
+        source = read_source(Path(path), path)
+        return None if isinstance(source, LintError) else source.text
+
+    return build_project(files, roots, read=read, is_file=os.path.isfile)
 
 
 def run(
@@ -258,8 +273,9 @@ def run(
     collector = FileCollector(finder)
     tasks = collector.collect(paths)
     outcome = RunResult(errors=list(collector.errors), warnings=list(collector.warnings))
+    project = load_project(tasks)
     for task in tasks:
-        result, source = lint_task(task, fix=fix or diff, unsafe_fixes=unsafe_fixes)
+        result, source = lint_task(task, fix=fix or diff, unsafe_fixes=unsafe_fixes, project=project)
         _record(outcome, task, result, source, write=fix and not diff, diff=diff)
     outcome.findings.sort()
     outcome.errors.sort(key=lambda e: (e.path, e.line, e.column))

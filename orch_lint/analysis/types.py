@@ -4,18 +4,32 @@ DET201/DET202/DET203 must never guess: an expression counts as a set or a dict o
 literal, a constructor, a set operator or method, or an annotation (on a parameter, a variable,
 a class or instance attribute, or a function's return in the same module) says so. Everything
 else is unknown, and unknown is never reported.
+
+The same facts come across modules: the runner's project (``analysis.project``) hands in, as
+``external``, the facts of first-party names imported here (``pkg.model.KINDS`` for a value,
+``pkg.model.kinds()`` for what calling a function returns). A third kind, ``PATH``, marks
+``pathlib.Path`` values, whose ``iterdir``/``glob``/``rglob`` DET204 reports.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterator, Optional, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
 from orch_lint.analysis.names import LOCAL, NameModel, _target_names
 
-SET, DICT = "set", "dict"
+SET, DICT, PATH = "set", "dict", "path"
+
+#: Concrete paths (``PurePath`` has no ``iterdir``/``glob``): annotations and constructors.
+PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
+PATH_FACTORIES = frozenset({"pathlib.Path.cwd", "pathlib.Path.home"})
+#: Path methods and properties that give another Path.
+PATH_RESULT_METHODS = frozenset(
+    {"resolve", "absolute", "expanduser", "with_name", "with_suffix", "with_stem", "joinpath", "relative_to"}
+)
+PATH_PROPERTIES = frozenset({"parent"})
 
 SET_TYPES = frozenset(
     {
@@ -96,9 +110,19 @@ class TypeFacts(cst.BatchableCSTVisitor):
     # -- the module's declarations, read before the traversal -----------------------------
 
     def prescan(self, module: cst.Module) -> None:
-        """Read module-level and class-level declarations, so uses above them resolve too."""
+        """Read module-level and class-level declarations, so uses above them resolve too.
+
+        Annotations are read with the module's top-level imports already bound (``-> Set[str]``
+        needs ``typing.Set`` even above its import, as Python resolves it), in a name model of
+        their own: the traversal's model must still learn bindings in the code's order.
+        """
+        reader = TypeFacts(module_level_imports(module, self.names.module_name, self.names.is_package))
+        reader.external = self.external
         for statement in module.body:
-            self._declare(statement, owner=None)
+            reader._declare(statement, owner=None)
+        self.returns.update(reader.returns)
+        self.attributes.update(reader.attributes)
+        self._module_facts().update(reader._module_facts())
 
     def _declare(self, statement: cst.CSTNode, owner: Optional[str]) -> None:
         if isinstance(statement, cst.FunctionDef):
@@ -228,6 +252,9 @@ class TypeFacts(cst.BatchableCSTVisitor):
         qualified = self.names.qualified(node)
         if qualified is not None:
             return self.external.get(qualified)
+        if node.attr.value in PATH_PROPERTIES:
+            receiver = self.expression_fact(node.value)
+            return receiver if receiver is not None and receiver.kind == PATH else None
         if isinstance(node.value, cst.Name):
             function = self.names.enclosing_function()
             if function is not None and function.self_name == node.value.value and function.owner_class:
@@ -246,6 +273,8 @@ class TypeFacts(cst.BatchableCSTVisitor):
             return TypeFact(SET, element)
         if qualified in DICT_CONSTRUCTORS:
             return TypeFact(DICT)
+        if qualified in PATH_TYPES or qualified in PATH_FACTORIES:
+            return TypeFact(PATH)
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             if method == "fromkeys" and self.names.qualified(func.value) == "builtins.dict":
@@ -260,6 +289,8 @@ class TypeFacts(cst.BatchableCSTVisitor):
                     return receiver
                 if receiver.kind == DICT and method == "get":
                     return receiver.value
+                if receiver.kind == PATH and method in PATH_RESULT_METHODS:
+                    return receiver
             if isinstance(func.value, cst.Name):
                 function = self.names.enclosing_function()
                 if function is not None and function.self_name == func.value.value and function.owner_class:
@@ -267,10 +298,16 @@ class TypeFacts(cst.BatchableCSTVisitor):
         if isinstance(func, cst.Name) and func.value in self.returns and self.names.refers_to_module_function(func.value):
             return self.returns.get(func.value)
         if qualified is not None:
-            return self.external.get(qualified)
+            return self.external.get(f"{qualified}()")
         return None
 
     def _operator_fact(self, node: cst.BinaryOperation) -> Optional[TypeFact]:
+        if isinstance(node.operator, cst.Divide):
+            for side in (node.left, node.right):  # path / "name" and "root" / path are paths
+                fact = self.expression_fact(side)
+                if fact is not None and fact.kind == PATH:
+                    return fact
+            return None
         if not isinstance(node.operator, SET_OPERATORS):
             return None
         left = self.expression_fact(node.left)
@@ -303,6 +340,8 @@ class TypeFacts(cst.BatchableCSTVisitor):
             if len(facts) == 1:
                 return facts[0]
             return None
+        if qualified in PATH_TYPES:
+            return TypeFact(PATH)
         if qualified in SET_TYPES:
             return TypeFact(SET, self._scalar(arguments[0]) if arguments else None)
         if qualified in DICT_TYPES:
@@ -321,6 +360,35 @@ class TypeFacts(cst.BatchableCSTVisitor):
             name = qualified[len("builtins."):]
             return name if name in SORTABLE_SCALARS else None
         return None
+
+
+def module_level_imports(module: cst.Module, module_name: Optional[str], is_package: bool) -> NameModel:
+    """A name model holding only the module's top-level imports (also in top-level if/try)."""
+    names = NameModel(module_name, is_package)
+    pending = list(module.body)
+    while pending:
+        statement = pending.pop(0)
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import):
+                    names.visit_Import(small)
+                elif isinstance(small, cst.ImportFrom):
+                    names.visit_ImportFrom(small)
+        elif isinstance(statement, (cst.If, cst.Try)):
+            pending[:0] = _branch_statements(statement)
+    return names
+
+
+def _branch_statements(statement: "cst.If | cst.Try") -> List[cst.CSTNode]:
+    suites: List[cst.BaseSuite] = [statement.body]
+    if isinstance(statement, cst.Try):
+        suites += [handler.body for handler in statement.handlers]
+        suites += [part.body for part in (statement.orelse, statement.finalbody) if part is not None]
+    elif isinstance(statement.orelse, cst.Else):
+        suites.append(statement.orelse.body)
+    elif isinstance(statement.orelse, cst.If):
+        return list(_block_statements(statement.body)) + [statement.orelse]
+    return [inner for suite in suites for inner in _block_statements(suite)]
 
 
 def _block_statements(body: cst.BaseSuite) -> Iterator[cst.CSTNode]:
