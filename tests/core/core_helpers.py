@@ -55,14 +55,14 @@ def fixture_cuts() -> List[Tuple[str, str]]:
                   for path in FIXTURES.glob("*/*.events.jsonl"))
 
 
-def python(args: Sequence[str], seed: Optional[str] = None,
-           cwd: Path = REPO) -> subprocess.CompletedProcess:
+def python(args: Sequence[str], seed: Optional[str] = None, cwd: Path = REPO,
+           stdin: Optional[str] = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop("PYTHONHASHSEED", None)
     if seed is not None:
         env["PYTHONHASHSEED"] = seed
     return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, input=stdin)
 
 
 class Simulation:
