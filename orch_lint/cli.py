@@ -1,4 +1,4 @@
-"""``orch-lint check | fix | rules``: a thin layer of argument parsing over the runner.
+"""``orch-lint check | fix | rules | explain``: a thin layer of argument parsing over the runner.
 
 Exit codes follow flake8 and ruff: 0 clean, 1 findings, 2 usage, config or unreadable input.
 """
@@ -12,6 +12,7 @@ from typing import List, Optional, Sequence
 
 from orch_lint import __version__
 from orch_lint.config import ConfigError, ConfigFinder
+from orch_lint.explain import UnknownRule, rule_page
 from orch_lint.output import FORMATTERS
 from orch_lint.rules import ALL_RULES
 from orch_lint.runner import RunResult, run
@@ -38,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
 
     commands.add_parser("rules", help="list every rule code with its summary")
+
+    explain = commands.add_parser("explain", help="print a rule's page: what, why, examples, fix safety, options")
+    explain.add_argument("code", metavar="CODE", nargs="?", help="a rule code, e.g. DET201")
     return parser
 
 
@@ -72,21 +76,47 @@ def command_check(args: argparse.Namespace, finder: ConfigFinder) -> int:
 
 
 def command_fix(args: argparse.Namespace, finder: ConfigFinder) -> int:
+    """As ruff: exit 0 when nothing is left to report, 1 when findings remain, 2 on errors.
+
+    With ``--diff`` stdout carries nothing but the patch (summary on stderr), and the exit code
+    says whether there is anything to change (1) or not (0).
+    """
     paths = args.paths or default_paths(finder)
     result = run(paths, finder, fix=True, unsafe_fixes=args.unsafe_fixes, diff=args.diff)
     _print_problems(result)
     if args.diff:
         sys.stdout.write("".join(result.diffs))
-    for finding in result.findings:
-        print(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}")
-    verb = "Would fix" if args.diff else "Fixed"
-    print(f"{verb} {result.fixes_applied} finding{'s' if result.fixes_applied != 1 else ''}; "
-          f"{len(result.findings)} remaining.")
+    else:
+        for finding in result.findings:
+            print(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}")
+    print(fix_summary(result, args.diff, args.unsafe_fixes), file=sys.stderr if args.diff else sys.stdout)
     if result.errors:
         return EXIT_ERROR
     if args.diff:
-        return EXIT_FINDINGS if result.fixes_applied or result.findings else EXIT_CLEAN
+        return EXIT_FINDINGS if result.fixes_applied else EXIT_CLEAN
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def fix_summary(result: RunResult, diff: bool, unsafe_fixes: bool) -> str:
+    """``Fixed 3 findings; 1 remaining.``, and how many more ``--unsafe-fixes`` would fix."""
+    fixed = result.fixes_applied
+    summary = f"{'Would fix' if diff else 'Fixed'} {fixed} finding{'s' if fixed != 1 else ''}; {len(result.findings)} remaining."
+    unsafe = sum(1 for f in result.findings if f.fixable and not f.fix_safe)
+    if unsafe and not unsafe_fixes:
+        summary += f" {unsafe} more fixable with --unsafe-fixes."
+    return summary
+
+
+def command_explain(args: argparse.Namespace) -> int:
+    if args.code is None:
+        print("orch-lint: error: explain needs a rule code, e.g. `orch-lint explain DET201`", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        sys.stdout.write(rule_page(args.code))
+    except UnknownRule as error:
+        print(f"orch-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_CLEAN
 
 
 def command_rules(args: argparse.Namespace) -> int:
@@ -106,6 +136,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "rules":
         return command_rules(args)
+    if args.command == "explain":
+        return command_explain(args)
     try:
         finder = ConfigFinder(forced=args.config)
         if args.command == "check":

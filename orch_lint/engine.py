@@ -241,6 +241,10 @@ def lint_module(
     kept.sort(key=lambda pair: pair[0])
     if not fix:
         result = LintResult(path, tuple(f for f, _ in kept), suppressed=tuple(sorted(suppressed)))
+    elif source is not None and parsed.code != source:
+        # LibCST drops a final bare "\r": writing its output back would change more than the fix
+        message = "cannot fix: the file does not round-trip through LibCST (bare CR line endings?)"
+        result = LintResult(path, tuple(f for f, _ in kept), error=LintError(path, message))
     else:
         result = _apply_fixes(parsed, path, kept, tuple(sorted(suppressed)), unsafe_fixes)
     return replace(result, call_summary=call_summary, noqa=tuple(noqa.values()))

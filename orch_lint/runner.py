@@ -7,6 +7,7 @@ or parse one file becomes a ``LintError`` for that file; the others are still ch
 
 from __future__ import annotations
 
+import difflib
 import io
 import os
 import stat
@@ -124,8 +125,12 @@ def write_atomically(path: Path, text: str, encoding: str) -> None:
     """Write through a temporary file in the same directory and rename it over the original.
 
     A crash at any point leaves the old file or the new one, never a truncated one; the file's
-    permission bits are kept.
+    permission bits are kept. A symlink stays a link: its target is rewritten. A read-only file
+    is refused (``PermissionError``), not silently replaced.
     """
+    path = Path(os.path.realpath(path))
+    if not os.access(path, os.W_OK):
+        raise PermissionError(13, "permission denied", str(path))
     data = text.encode(encoding)
     mode = stat.S_IMODE(os.stat(path).st_mode)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".orch-lint.tmp")
@@ -142,6 +147,23 @@ def write_atomically(path: Path, text: str, encoding: str) -> None:
         except OSError:
             pass
         raise
+
+
+def unified_diff(old: str, new: str, display: str) -> str:
+    """A diff ``git apply`` and ``patch -p1`` accept: lines split on newlines only (not on form
+    feeds, as ``str.splitlines`` would), and a missing final newline marked as diff marks it."""
+    prefix = ("", "") if os.path.isabs(display) else ("a/", "b/")
+    lines = difflib.unified_diff(
+        _keep_newlines(old), _keep_newlines(new),
+        fromfile=f"{prefix[0]}{display}", tofile=f"{prefix[1]}{display}",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _keep_newlines(text: str) -> List[str]:
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 class FileCollector:
@@ -288,24 +310,14 @@ def _record(
     outcome.results.append(result)
     if result.error is not None:
         outcome.errors.append(result.error)
+        outcome.findings.extend(result.findings)  # a file that cannot be fixed still has them
         return
     outcome.files_checked += 1
     outcome.findings.extend(result.findings)
     if result.fixed_source is None or source is None:
         return
     if diff:
-        import difflib
-
-        outcome.diffs.append(
-            "".join(
-                difflib.unified_diff(
-                    source.text.splitlines(keepends=True),
-                    result.fixed_source.splitlines(keepends=True),
-                    fromfile=f"a/{task.display}",
-                    tofile=f"b/{task.display}",
-                )
-            )
-        )
+        outcome.diffs.append(unified_diff(source.text, result.fixed_source, task.display))
         outcome.fixes_applied += len(result.fixed)
         return
     if write:
