@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type
+from typing import Any, Collection, Dict, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from orch_lint.analysis.callgraph import HAZARD_KINDS, CallGraph, CallSites, CallSummary, build_summary
 from orch_lint.analysis.consumers import OrderContext
@@ -23,6 +24,7 @@ from orch_lint.positions import start_positions
 from orch_lint.rule import FileContext, Rule
 from orch_lint.rules import ALL_RULES, RULES_BY_CODE
 from orch_lint.rules.hazard_call import HazardousCall
+from orch_lint.rules.unused_noqa import UnusedNoqa
 from orch_lint.suppression import Noqa, noqa_comments
 
 #: How many times a module was parsed, for the test that proves each file is parsed once.
@@ -46,6 +48,21 @@ class LintResult:
     call_summary: Optional[CallSummary] = field(default=None, compare=False)
     #: The module's noqa comments, for findings decided after the file (DET401).
     noqa: Tuple[Noqa, ...] = field(default=(), compare=False)
+    #: Each reported fix as a text edit, when asked for (SARIF ``fixes``).
+    edits: Tuple[Tuple[Finding, "TextEdit"], ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """A fix as text: replace the target's range (1-based, end exclusive) by ``text``."""
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    text: str
+    description: str
+    safe: bool
 
 
 def parse(source: str, path: str) -> "cst.Module | LintError":
@@ -169,6 +186,8 @@ def lint_source(
     fix: bool = False,
     unsafe_fixes: bool = False,
     defer_calls: bool = False,
+    enabled: Optional[Collection[str]] = None,
+    edits: bool = False,
 ) -> LintResult:
     """Lint one module's source. Pure: the same inputs always give the same result."""
     parsed = parse(source, path)
@@ -177,7 +196,7 @@ def lint_source(
     return lint_module(
         parsed, path, rules=rules, options=options, module_name=module_name, is_package=is_package,
         project=project, apply_noqa=apply_noqa, fix=fix, unsafe_fixes=unsafe_fixes, source=source,
-        defer_calls=defer_calls,
+        defer_calls=defer_calls, enabled=enabled, edits=edits,
     )
 
 
@@ -195,32 +214,46 @@ def lint_module(
     unsafe_fixes: bool = False,
     source: Optional[str] = None,
     defer_calls: bool = False,
+    enabled: Optional[Collection[str]] = None,
+    edits: bool = False,
 ) -> LintResult:
     """Lint an already parsed module: the seam the codemods use, so they never parse twice.
 
     With DET401 selected, the module's call summary is returned too; its DET401 findings are
     computed here against the module alone, or, with ``defer_calls``, left to the runner, which
     computes them once every module of the project has been summarized.
+
+    With DET900 selected, every noqa naming a DET code is judged once the other findings are
+    known. ``enabled`` is the codes the config enables for the file (default: every rule); only
+    their noqa codes are judged. ``apply_noqa=False`` (flake8 applies noqa itself) still judges.
+    ``edits`` asks for each fix as a text edit as well.
     """
     options = options or Options()
+    active = tuple(ALL_RULES if rules is None else rules)
+    judging = any(rule.code == UnusedNoqa.code for rule in active)
+    silent = UnusedNoqa.companions(active, ALL_RULES, enabled) if judging else ()
+    hidden = {rule.code for rule in silent}
     try:
-        analysis = analyse_file(
-            parsed, path, ALL_RULES if rules is None else rules, options, module_name, is_package, project
-        )
+        analysis = analyse_file(parsed, path, active + silent, options, module_name, is_package, project)
         call_summary = _call_summary(parsed, analysis, path) if analysis.calls is not None else None
     except RecursionError:
         return LintResult(path, error=LintError(path, "cannot analyse: code nested too deeply"))
     reports = analysis.reports
-    noqa = noqa_comments(parsed.code if source is None else source) if apply_noqa else {}
+    text = (parsed.code if source is None else source) if apply_noqa or judging else ""
+    candidates = UnusedNoqa.candidates(parsed, text) if judging else []
+    covering = noqa_comments(text) if apply_noqa or candidates else {}
+    noqa = covering if apply_noqa else {}
     call_findings: Tuple[List[Finding], List[Finding]] = ([], [])
     if call_summary is not None and not defer_calls:
         graph = CallGraph([call_summary], deterministic=options.deterministic)
         call_findings = HazardousCall.findings(call_summary, graph, path, noqa)
-    if not reports and not call_findings[0] and not call_findings[1]:
+    if not reports and not call_findings[0] and not call_findings[1] and not candidates:
         return LintResult(path, call_summary=call_summary, noqa=tuple(noqa.values()))
-    positions = start_positions(parsed, (report.node for report in reports))
+    positions = start_positions(parsed, [r.node for r in reports] + [c.comment for c in candidates])
     kept: List[Tuple[Finding, Optional[Fix]]] = []
     suppressed: List[Finding] = []
+    #: Findings a noqa comment covers, applied or not: what DET900 judges the comments by.
+    covered: List[Finding] = []
     seen: Set[Tuple[int, int, str]] = set()
     for report in reports:
         line, column = positions[id(report.node)]
@@ -231,16 +264,38 @@ def lint_module(
             path, line, column, report.code, report.message,
             fixable=report.fix is not None, fix_safe=report.fix is not None and report.fix.safe,
         )
-        comment = noqa.get(line)
-        if comment is not None and comment.suppresses(report.code):
+        comment = covering.get(line)
+        hit = comment is not None and comment.suppresses(report.code)
+        if hit:
+            covered.append(finding)
+        if report.code in hidden:
+            continue
+        if hit and apply_noqa:
             suppressed.append(finding)
         else:
             kept.append((finding, report.fix))
-    kept.extend((finding, None) for finding in call_findings[0])
-    suppressed.extend(call_findings[1])
+    for finding in call_findings[0] + call_findings[1]:
+        comment = covering.get(finding.line)
+        if comment is not None and comment.suppresses(finding.code):
+            covered.append(finding)
+    if HazardousCall.code not in hidden:
+        kept.extend((finding, None) for finding in call_findings[0])
+        suppressed.extend(call_findings[1])
+    if candidates:
+        ran = {rule.code for rule in active + silent} - {UnusedNoqa.code}
+        if defer_calls:  # DET401's findings are decided later, by the runner: its codes are not judged here
+            ran.discard(HazardousCall.code)
+        for finding, stale_fix in UnusedNoqa.findings(candidates, positions, covered, ran, path):
+            comment = noqa.get(finding.line)
+            if comment is not None and comment.suppresses(finding.code):
+                suppressed.append(finding)
+            else:
+                kept.append((finding, stale_fix))
     kept.sort(key=lambda pair: pair[0])
     if not fix:
         result = LintResult(path, tuple(f for f, _ in kept), suppressed=tuple(sorted(suppressed)))
+        if edits:
+            result = replace(result, edits=_text_edits(parsed, kept))
     elif source is not None and parsed.code != source:
         # LibCST drops a final bare "\r": writing its output back would change more than the fix
         message = "cannot fix: the file does not round-trip through LibCST (bare CR line endings?)"
@@ -248,6 +303,27 @@ def lint_module(
     else:
         result = _apply_fixes(parsed, path, kept, tuple(sorted(suppressed)), unsafe_fixes)
     return replace(result, call_summary=call_summary, noqa=tuple(noqa.values()))
+
+
+def _text_edits(
+    module: cst.Module, kept: List[Tuple[Finding, Optional[Fix]]]
+) -> Tuple[Tuple[Finding, TextEdit], ...]:
+    """Each fix as a text edit: its target's range and its replacement's code (one position pass)."""
+    fixes = [(finding, fix) for finding, fix in kept if fix is not None]
+    if not fixes:
+        return ()
+    ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    edits = []
+    for finding, fix in fixes:
+        where = ranges[fix.target]
+        removed = isinstance(fix.replacement, cst.RemovalSentinel)
+        text = "" if removed else module.code_for_node(fix.replacement)
+        edit = TextEdit(
+            where.start.line, where.start.column + 1, where.end.line, where.end.column + 1,
+            text, fix.description, fix.safe,
+        )
+        edits.append((finding, edit))
+    return tuple(edits)
 
 
 class _FixApplier(cst.CSTTransformer):

@@ -260,6 +260,7 @@ def lint_task(task: FileTask, fix: bool = False, unsafe_fixes: bool = False) -> 
         source.text,
         task.display,
         rules=task.config.rules_for(task.path),
+        enabled=task.config.codes_for(task.path),
         options=task.config.options,
         module_name=task.module_name,
         is_package=task.is_package,

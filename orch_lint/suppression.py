@@ -18,6 +18,9 @@ NOQA = re.compile(
 )
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 @dataclass(frozen=True)
 class Noqa:
     """One noqa comment: its line, its column (1-based) and its codes (None: every code)."""
@@ -35,7 +38,9 @@ def noqa_comments(source: str) -> Dict[int, Noqa]:
     found: Dict[int, Noqa] = {}
     if "noqa" not in source.lower():
         return found
-    for number, line in enumerate(source.splitlines(), start=1):
+    # Lines end at newlines only: str.splitlines() also splits at form feeds, which Python allows
+    # in code, and every noqa after one would be read one line off.
+    for number, line in enumerate(_LINE_END.split(source), start=1):
         if "#" not in line:
             continue
         match = NOQA.search(line)

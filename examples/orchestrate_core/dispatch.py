@@ -183,19 +183,21 @@ class Pass:
         return False
 
     def _continue_loops(self) -> None:
-        """A sequential loop whose last iteration finished gets its next one."""
         for step in self.playbook.steps:
-            info = self.state.step(step.name)
-            progress = info.loop
-            if step.loop is None or progress is None or progress.mode != SEQUENTIAL:
-                continue
-            done = len(progress.completed)
-            if info.state == StepState.FAILED or not 0 < done < progress.expected:
-                continue
-            if progress.in_flight == 0 and progress.dispatched == done:
-                iteration = Iteration(progress.iterator, done, progress.expected,
-                                      progress.items[done])
-                self._issue(step, progress.input, iteration)
+            self._continue_loop(step)
+
+    def _continue_loop(self, step: Step) -> None:
+        """A sequential loop whose last iteration finished gets its next one."""
+        info = self.state.step(step.name)
+        progress = info.loop
+        if step.loop is None or progress is None or progress.mode != SEQUENTIAL:
+            return
+        done = len(progress.completed)
+        if info.state == StepState.FAILED or not 0 < done < progress.expected:
+            return
+        if progress.in_flight == 0 and progress.dispatched == done:
+            iteration = Iteration(progress.iterator, done, progress.expected, progress.items[done])
+            self._issue(step, progress.input, iteration)
 
     def _issue(self, step: Step, arc_input: JSON, iteration: Optional[Iteration]) -> None:
         state = self.state
@@ -222,6 +224,10 @@ class Pass:
             values[_unscoped(key)] = render_value(value, self.context)
         origin["values"] = values
         self._emit("ctx.updated", None, "CONTEXT", context=origin)
+        self._apply_ctx(values)
+
+    def _apply_ctx(self, values: Dict[str, JSON]) -> None:
+        """New ``ctx`` values, flat and under ``ctx``, for the rest of the pass."""
         ctx = dict(self.context["ctx"])
         ctx.update(values)
         self.context.update(values)

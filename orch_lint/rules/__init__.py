@@ -9,10 +9,11 @@ from orch_lint.rules.db_import import DatabaseImport
 from orch_lint.rules.dict_iteration import DictIteration
 from orch_lint.rules.hazard_call import HazardousCall
 from orch_lint.rules.set_iteration import SetIteration
+from orch_lint.rules.unused_noqa import UnusedNoqa
 from orch_lint.rules.wall_clock import WallClockRead
 
 ALL_RULES: Tuple[Type[Rule], ...] = tuple(
-    sorted((WallClockRead, SetIteration, DictIteration, DatabaseImport, HazardousCall), key=lambda rule: rule.code)
+    sorted((WallClockRead, SetIteration, DictIteration, DatabaseImport, HazardousCall, UnusedNoqa), key=lambda rule: rule.code)
 )
 RULES_BY_CODE: Dict[str, Type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 

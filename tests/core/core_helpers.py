@@ -126,3 +126,34 @@ class Simulation:
 
     def emitted(self, event_type: str) -> List[Optional[str]]:
         return [e.node_name for e in self.events if e.event_type == event_type]
+
+
+#: Runs ``python -m <module> replay`` for each argument list given as JSON on stdin, in one
+#: process, and prints each run's exit status and output as a JSON line.
+_DRIVER = """
+import contextlib, io, json, runpy, sys
+module = sys.argv[1]
+for args in json.loads(sys.stdin.read()):
+    sys.argv = ["python -m " + module, *args]
+    out, status = io.StringIO(), 0
+    with contextlib.redirect_stdout(out):
+        try:
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
+        except SystemExit as done:
+            status = done.code
+    print(json.dumps([status, out.getvalue()]))
+"""
+
+
+def replay_args(fixture: str, cut: str) -> List[str]:
+    folder = FIXTURES / fixture
+    return ["replay", "--playbook", str(folder / "playbook.yaml"),
+            "--events", str(folder / f"{cut}.events.jsonl")]
+
+
+def replay_many(module: str, runs: Sequence[Sequence[str]], seed: str) -> List[Tuple[int, str]]:
+    """Every replay in one fresh process under ``PYTHONHASHSEED=seed``: (status, stdout)."""
+    import json
+    done = python(["-c", _DRIVER, module], seed=seed, stdin=json.dumps([list(r) for r in runs]))
+    assert done.returncode == 0, done.stderr
+    return [tuple(json.loads(line)) for line in done.stdout.splitlines()]

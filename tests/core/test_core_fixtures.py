@@ -9,14 +9,11 @@ a run is what ``evaluate`` decides on the log up to that point.
 from __future__ import annotations
 
 import io
-import json
 import random
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stdout
-from typing import List
-
 import pytest
-from core_helpers import FIXTURES, fixture_cuts, python
+from core_helpers import FIXTURES, fixture_cuts, python, replay_args, replay_many
 
 from examples.fixtures import regenerate
 from examples.orchestrate_core import Event, evaluate, load_playbook, shadow_diff
@@ -34,11 +31,6 @@ def _paths(fixture: str, cut: str):
     return folder / "playbook.yaml", folder / f"{cut}.events.jsonl", folder / f"{cut}.expected.json"
 
 
-def _replay_args(fixture: str, cut: str) -> List[str]:
-    book, events, _ = _paths(fixture, cut)
-    return ["replay", "--playbook", str(book), "--events", str(events)]
-
-
 def test_every_required_scenario_has_a_fixture():
     assert REQUIRED <= {fixture for fixture, _ in CUTS}
     assert len(CUTS) >= 10
@@ -48,42 +40,25 @@ def test_every_required_scenario_has_a_fixture():
 def test_replay_prints_the_expected_result(fixture, cut):
     out = io.StringIO()
     with redirect_stdout(out):
-        assert core_main(_replay_args(fixture, cut)) == 0
+        assert core_main(replay_args(fixture, cut)) == 0
     assert out.getvalue() == _paths(fixture, cut)[2].read_text(encoding="utf-8")
-
-
-#: Runs ``python -m examples.orchestrate_core replay`` for each cut given as JSON on stdin, in
-#: one process, and prints each run's exit status and output as a JSON line.
-_DRIVER = """
-import contextlib, io, json, runpy, sys
-for args in json.loads(sys.stdin.read()):
-    sys.argv = ["python -m examples.orchestrate_core", *args]
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        try:
-            runpy.run_module("examples.orchestrate_core", run_name="__main__", alter_sys=True)
-        except SystemExit as done:
-            status = done.code
-    print(json.dumps([status, out.getvalue()]))
-"""
 
 
 def test_replay_is_byte_identical_under_hash_seeds_0_to_7():
     """One process per seed replays every cut (a literal CLI run per seed checks one cut)."""
-    cut_args = [_replay_args(fixture, cut) for fixture, cut in CUTS]
+    cut_args = [replay_args(fixture, cut) for fixture, cut in CUTS]
     expected = [_paths(fixture, cut)[2].read_text(encoding="utf-8") for fixture, cut in CUTS]
 
     def run(seed: str):
-        driven = python(["-c", _DRIVER], seed=seed, stdin=json.dumps(cut_args))
+        driven = replay_many("examples.orchestrate_core", cut_args, seed)
         literal = python(["-m", "examples.orchestrate_core", *cut_args[seeds_cut(seed)]],
                          seed=seed)
         return seed, driven, literal
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         for seed, driven, literal in pool.map(run, SEEDS):
-            assert driven.returncode == 0, driven.stderr
-            outputs = [json.loads(line) for line in driven.stdout.splitlines()]
-            for (fixture, cut), (status, text), want in zip(CUTS, outputs, expected):
+            assert len(driven) == len(CUTS)
+            for (fixture, cut), (status, text), want in zip(CUTS, driven, expected):
                 assert status == 0, (fixture, cut, seed)
                 assert text == want, f"{fixture}/{cut} differs under PYTHONHASHSEED={seed}"
             assert (literal.returncode, literal.stderr) == (0, "")
