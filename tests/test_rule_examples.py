@@ -7,6 +7,7 @@ from typing import Any, List, Tuple
 import libcst as cst
 import pytest
 
+from orch_lint.analysis.project import project_from_sources
 from orch_lint.engine import lint_source
 from orch_lint.model import Invalid, Valid
 from orch_lint.rule import Rule
@@ -23,8 +24,17 @@ def _cases(kind: str) -> List[Any]:
 
 
 def _lint(rule: "type[Rule]", example: "Valid | Invalid", **kwargs: Any) -> Any:
+    module = example.module or "example"
     return lint_source(example.code, "example.py", rules=[rule], options=example.options,
-                       module_name=example.module or "example", **kwargs)
+                       module_name=module, project=_example_project(rule, example, module), **kwargs)
+
+
+def _example_project(rule: "type[Rule]", example: "Valid | Invalid", module: str) -> Any:
+    """A rule whose findings need other modules (DET302) names them in ``example_files``."""
+    files = getattr(rule, "example_files", None)
+    if not files:
+        return None
+    return project_from_sources({**files, module.replace(".", "/") + ".py": example.code})
 
 
 @pytest.mark.parametrize("rule, example", _cases("valid"))

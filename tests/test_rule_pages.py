@@ -25,6 +25,7 @@ from typing import Dict, List, Optional, Type
 
 import pytest
 
+from orch_lint.analysis.project import project_from_sources
 from orch_lint.config import parse_config
 from orch_lint.engine import lint_source
 from orch_lint.explain import SECTIONS, page_path, render_page
@@ -95,7 +96,11 @@ def check_page(rule: Type[Rule], page: str) -> None:
 
 
 def _lint(rule: Type[Rule], code: str, options: Optional[Options]):  # type: ignore[no-untyped-def]
-    return lint_source(code, "example.py", rules=[rule], options=options, module_name="example")
+    # A rule whose findings need other modules (DET302) names them in ``example_files``; the
+    # page's code runs beside them as ``example.py``, as in tests/test_rule_examples.py.
+    files = getattr(rule, "example_files", None)
+    project = project_from_sources({**files, "example.py": code}) if files else None
+    return lint_source(code, "example.py", rules=[rule], options=options, module_name="example", project=project)
 
 
 @pytest.mark.parametrize("rule", RULES)
