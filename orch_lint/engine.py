@@ -352,8 +352,8 @@ class _FixApplier(cst.CSTTransformer):
         if fix is None:
             return updated_node
         replacement: Optional[cst.CSTNode] = fix.replacement
-        if len(self.applied) != self._applied_at_visit[key]:
-            replacement = _carry_inner_fixes(fix.replacement, original_node, updated_node)
+        if len(self.applied) != self._applied_at_visit[key] and isinstance(replacement, cst.CSTNode):
+            replacement = _carry_inner_fixes(replacement, original_node, updated_node)
         if replacement is None:
             return updated_node
         self.applied.add(key)
