@@ -26,6 +26,7 @@ from orch_lint.rules import ALL_RULES, RULES_BY_CODE
 from orch_lint.rules.hazard_call import HazardousCall
 from orch_lint.rules.unused_noqa import UnusedNoqa
 from orch_lint.suppression import Noqa, noqa_comments
+from orch_lint.traversal import walk
 
 #: How many times a module was parsed, for the test that proves each file is parsed once.
 PARSE_COUNT = 0
@@ -148,7 +149,7 @@ def analyse_file(
         context.report_hooks.append(calls.on_report)
         extra = [RULES_BY_CODE[c] for c in HAZARD_KINDS if c in RULES_BY_CODE and c not in selected]
     visitors.extend(rule(context) for rule in list(rules) + extra)
-    cst.visit_batched(module, visitors)
+    walk(module, visitors)
     shown = [r for r in context.reports if r.code in selected]
     hidden = [r for r in context.reports if r.code not in selected]
     return Analysis(shown, hidden, calls)
