@@ -303,6 +303,15 @@ def lint_module(
         result = LintResult(path, tuple(f for f, _ in kept), error=LintError(path, message))
     else:
         result = _apply_fixes(parsed, path, kept, tuple(sorted(suppressed)), unsafe_fixes)
+        if result.fixed_source is not None:
+            # what remains is reported where it now stands, as `check` on the fixed file reports it
+            after = lint_source(
+                result.fixed_source, path, rules=rules, options=options, module_name=module_name,
+                is_package=is_package, project=project, apply_noqa=apply_noqa, defer_calls=defer_calls,
+                enabled=enabled,
+            )
+            return replace(result, findings=after.findings, suppressed=after.suppressed,
+                           call_summary=after.call_summary, noqa=after.noqa)
     return replace(result, call_summary=call_summary, noqa=tuple(noqa.values()))
 
 

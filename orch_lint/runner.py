@@ -10,17 +10,21 @@ from __future__ import annotations
 import difflib
 import io
 import os
+import re
 import stat
 import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
+from orch_lint.analysis.callgraph import CallGraph, CallSummary
+from orch_lint import baseline as baselines
 from orch_lint.analysis.project import ModuleFile, Project, build_project
 from orch_lint.config import Config, ConfigError, ConfigFinder
-from orch_lint.engine import LintResult, lint_source
+from orch_lint.engine import LintResult, lint_source, parse, summarize_calls
 from orch_lint.model import Finding, LintError
+from orch_lint.rules.hazard_call import HazardousCall
 
 #: Directories never walked into: VCS data, virtualenvs, caches and build output.
 SKIP_DIRECTORIES = frozenset(
@@ -63,6 +67,10 @@ class RunResult:
     files_fixed: List[str] = field(default_factory=list)
     fixes_applied: int = 0
     diffs: List[str] = field(default_factory=list)
+    #: Findings a baseline accepted (not in ``findings``).
+    baselined: int = 0
+    #: Every finding with its line's text, when a baseline is to be written.
+    located: List[baselines.Located] = field(default_factory=list)
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -251,7 +259,14 @@ class FileCollector:
                 yield path
 
 
-def lint_task(task: FileTask, fix: bool = False, unsafe_fixes: bool = False) -> Tuple[LintResult, Optional[Source]]:
+def lint_task(
+    task: FileTask,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    project: Optional[Project] = None,
+    defer_calls: bool = False,
+    edits: bool = False,
+) -> Tuple[LintResult, Optional[Source]]:
     """Read and lint one file (the unit of work a worker process runs)."""
     source = read_source(task.path, task.display)
     if isinstance(source, LintError):
@@ -267,6 +282,8 @@ def lint_task(task: FileTask, fix: bool = False, unsafe_fixes: bool = False) -> 
         project=project,
         fix=fix,
         unsafe_fixes=unsafe_fixes,
+        defer_calls=defer_calls,
+        edits=edits,
     )
     return result, source
 
@@ -284,6 +301,51 @@ def load_project(tasks: Sequence[FileTask]) -> Project:
     return build_project(files, roots, read=read, is_file=os.path.isfile)
 
 
+def summarize_first_party(
+    module: str, path: str, config: Config, cwd: Path
+) -> Optional[CallSummary]:
+    """Call facts of a first-party module that is not linted itself (parsed once, here)."""
+    display = display_path(Path(path), cwd)
+    source = read_source(Path(path), display)
+    if isinstance(source, LintError):
+        return None
+    parsed = parse(source.text, display)
+    if isinstance(parsed, LintError):
+        return None
+    _, is_package = module_identity(Path(path))
+    try:
+        return summarize_calls(parsed, display, config.options, module, is_package)
+    except RecursionError:
+        return None
+
+
+def hazardous_calls(
+    linted: Sequence[Tuple[FileTask, LintResult]], project: Project, finder: ConfigFinder
+) -> List[Finding]:
+    """DET401, decided once every module is summarized: the linted files' summaries came with
+    their results; the other first-party modules they import are summarized here."""
+    summaries: Dict[str, CallSummary] = {}
+    deterministic: List[str] = []
+    for task, result in linted:
+        if result.call_summary is not None:
+            summaries[result.call_summary.module] = result.call_summary
+            deterministic.extend(task.config.deterministic)
+    for module, path in sorted(project.files.items()):
+        if module not in summaries:
+            summary = summarize_first_party(module, path, finder.for_path(Path(path)), finder.cwd)
+            if summary is not None:
+                summaries[module] = summary
+    graph = CallGraph(sorted(summaries.values(), key=lambda s: s.module), deterministic=tuple(dict.fromkeys(deterministic)))
+    found: List[Finding] = []
+    for task, result in linted:
+        if result.call_summary is None or HazardousCall.code not in task.config.codes_for(task.path):
+            continue
+        noqa = {comment.line: comment for comment in result.noqa}
+        kept, _ = HazardousCall.findings(result.call_summary, graph, task.display, noqa)
+        found.extend(kept)
+    return found
+
+
 def run(
     paths: Sequence[Path],
     finder: ConfigFinder,
@@ -291,18 +353,106 @@ def run(
     fix: bool = False,
     unsafe_fixes: bool = False,
     diff: bool = False,
+    baseline: Optional[Path] = None,
+    write_baseline: bool = False,
+    edits: bool = False,
 ) -> RunResult:
-    """Lint (and optionally fix) every file under ``paths``."""
+    """Lint (and optionally fix) every file under ``paths``.
+
+    Findings a baseline accepts are dropped: ``baseline`` for every file, else each file's
+    configured one. With ``write_baseline`` none is applied and ``located`` holds every finding
+    for the new baseline. ``edits`` asks for fixes as text edits (SARIF).
+    """
     collector = FileCollector(finder)
     tasks = collector.collect(paths)
     outcome = RunResult(errors=list(collector.errors), warnings=list(collector.warnings))
     project = load_project(tasks)
+    defer_calls = any(HazardousCall.code in task.config.codes_for(task.path) for task in tasks)
+    linted: List[Tuple[FileTask, LintResult]] = []
+    texts: Dict[str, Tuple[FileTask, str]] = {}
+    keep_texts = write_baseline or baseline is not None or any(task.config.baseline for task in tasks)
     for task in tasks:
-        result, source = lint_task(task, fix=fix or diff, unsafe_fixes=unsafe_fixes, project=project)
+        result, source = lint_task(
+            task, fix=fix or diff, unsafe_fixes=unsafe_fixes, project=project, defer_calls=defer_calls,
+            edits=edits,
+        )
         _record(outcome, task, result, source, write=fix and not diff, diff=diff)
+        linted.append((task, result))
+        if keep_texts and source is not None:
+            texts[task.display] = (task, source.text)
+    if defer_calls:
+        outcome.findings.extend(hazardous_calls(linted, project, finder))
+    if write_baseline:
+        outcome.located = locate(outcome.findings, texts)
+    elif keep_texts:
+        apply_baselines(outcome, texts, baseline, finder.cwd)
     outcome.findings.sort()
     outcome.errors.sort(key=lambda e: (e.path, e.line, e.column))
     return outcome
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def locate(findings: Sequence[Finding], texts: Dict[str, Tuple[FileTask, str]]) -> List[baselines.Located]:
+    """Each finding with its file and the text of its line, as linted (before any fix)."""
+    lines: Dict[str, List[str]] = {}
+    located = []
+    for finding in findings:
+        entry = texts.get(finding.path)
+        if entry is None:
+            continue
+        task, text = entry
+        if finding.path not in lines:
+            lines[finding.path] = _NEWLINE.split(text)
+        file_lines = lines[finding.path]
+        line = file_lines[finding.line - 1] if 0 < finding.line <= len(file_lines) else ""
+        located.append(baselines.Located(finding, Path(task.path).resolve(), line))
+    return located
+
+
+def read_baseline(path: Path) -> Dict[str, int]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise baselines.BaselineError(
+            f"no such baseline file (write one with `orch-lint check --write-baseline {path.name}`)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise baselines.BaselineError(f"cannot read baseline: {getattr(error, 'strerror', None) or error}") from None
+    return baselines.loads(text, path.name)
+
+
+def apply_baselines(
+    outcome: RunResult, texts: Dict[str, Tuple[FileTask, str]], forced: Optional[Path], cwd: Path
+) -> None:
+    """Drop the findings each file's baseline (``forced``, else its config's) accepts."""
+    groups: Dict[Optional[Path], List[baselines.Located]] = {}
+    for item in locate(outcome.findings, texts):
+        path = forced if forced is not None else texts[item.finding.path][0].config.baseline
+        groups.setdefault(None if path is None else Path(path).resolve(), []).append(item)
+    kept = [finding for finding in outcome.findings if finding.path not in texts]
+    for path, items in sorted(groups.items(), key=lambda pair: str(pair[0])):
+        if path is None:
+            kept.extend(item.finding for item in items)
+            continue
+        try:
+            accepted = read_baseline(path)
+        except baselines.BaselineError as error:
+            outcome.errors.append(LintError(display_path(path, cwd), str(error)))
+            kept.extend(item.finding for item in items)
+            continue
+        new, hidden = baselines.new_findings(items, accepted, path.parent)
+        kept.extend(new)
+        outcome.baselined += hidden
+    outcome.findings = kept
+
+
+def write_baseline_file(path: Path, located: Sequence[baselines.Located]) -> int:
+    """Write a baseline accepting every located finding; returns how many it accepts."""
+    path = Path(path).resolve()
+    path.write_text(baselines.dumps(baselines.record(located, path.parent)), encoding="utf-8")
+    return len(located)
 
 
 def _record(
@@ -314,22 +464,22 @@ def _record(
         outcome.findings.extend(result.findings)  # a file that cannot be fixed still has them
         return
     outcome.files_checked += 1
-    outcome.findings.extend(result.findings)
-    if result.fixed_source is None or source is None:
+    if result.fixed_source is None or source is None or not (write or diff):
+        outcome.findings.extend(result.findings)
         return
     if diff:
         outcome.diffs.append(unified_diff(source.text, result.fixed_source, task.display))
-        outcome.fixes_applied += len(result.fixed)
-        return
-    if write:
+    else:
         try:
             write_atomically(task.path, result.fixed_source, source.encoding)
         except OSError as error:
             outcome.errors.append(LintError(task.display, f"cannot write fix: {error.strerror or error}"))
-            outcome.findings.extend(result.fixed)
+            unchanged, _ = lint_task(task)  # the file is as it was: report it as `check` would
+            outcome.findings.extend(unchanged.findings)
             return
         outcome.files_fixed.append(task.display)
-        outcome.fixes_applied += len(result.fixed)
+    outcome.findings.extend(result.findings)  # positions in the fixed text
+    outcome.fixes_applied += len(result.fixed)
 
 
 def iter_python_files(paths: Iterable[Path], finder: ConfigFinder) -> List[FileTask]:

@@ -272,7 +272,7 @@ class Chain:
 
     def render(self, caller: str) -> str:
         """``decide() -> app.util.helpers.stamp (app/util/helpers.py:7) -> time.time (wall clock)``."""
-        parts = [f"{caller}()"] + [f"{hop.qualname} ({hop.path}:{hop.line})" for hop in self.hops]
+        parts = [caller if caller.startswith("<") else f"{caller}()"] + [f"{hop.qualname} ({hop.path}:{hop.line})" for hop in self.hops]
         return " -> ".join(parts + [f"{self.hazard} ({self.kind})"])
 
 
