@@ -114,10 +114,10 @@ def evaluate(rows: Sequence[Dict[str, Any]], playbook: Playbook,
         return run.start()
     failed = {info.name for info in state.steps if info.state == StepState.FAILED}
     if failed:
-        if trigger not in COMPLETION_TRIGGERS + (FAILURE_TRIGGER,) or state.running_steps():
+        if trigger not in COMPLETION_TRIGGERS + (FAILURE_TRIGGER,):
             return idle
-        log.info("execution %s failed at %s", state.execution_id, datetime.now(timezone.utc))
-        return run.fail(tuple(failed), "Failed steps: " + ", ".join(failed))
+        log.info("execution %s failing at %s", state.execution_id, datetime.now(timezone.utc))
+        return run.drain(tuple(failed), "Failed steps: " + ", ".join(failed))
     if trigger not in COMPLETION_TRIGGERS:
         return idle
     result = run.advance()

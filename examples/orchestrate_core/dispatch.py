@@ -50,6 +50,14 @@ class Pass:
         self._route_all([name for name in self.graph.order if self._routes(name)])
         return self._finish()
 
+    def drain(self, failed: Tuple[str, ...], error: str) -> EvaluateResult:
+        """After a failure nothing new starts, but running loops finish their iterations;
+        once nothing runs, the execution fails."""
+        self._continue_loops()
+        if self.commands or self.state.running_steps():
+            return self._result(ExecutionState.IN_PROGRESS, None)
+        return self.fail(failed, error)
+
     def fail(self, failed: Tuple[str, ...], error: str) -> EvaluateResult:
         completion = Completion("FAILED", error, failed)
         self._emit("playbook.failed", None, "FAILED",

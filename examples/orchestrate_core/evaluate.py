@@ -26,8 +26,9 @@ def evaluate(events: Iterable[Event], playbook: Playbook,
 
     - a terminal execution: nothing;
     - no step mentioned yet: enter ``start``;
-    - a failed step: once nothing is running (on a completion or failure trigger), fail the
-      execution, naming the failed steps in sorted order; no new step starts meanwhile;
+    - a failed step: no new step starts; running loops finish their iterations; once nothing
+      is running (on a completion or failure trigger), fail the execution, naming the failed
+      steps in sorted order;
     - a completion trigger: continue sequential loops, route every completed step, and
       complete when nothing is running and a branch has reached its end.
     """
@@ -43,9 +44,9 @@ def evaluate(events: Iterable[Event], playbook: Playbook,
         return run.start()
     failed = state.failed_steps()
     if failed:
-        if trigger not in COMPLETION_TRIGGERS + (FAILURE_TRIGGER,) or state.running_steps():
+        if trigger not in COMPLETION_TRIGGERS + (FAILURE_TRIGGER,):
             return idle
-        return run.fail(failed, f"Failed steps: {', '.join(failed)}")
+        return run.drain(failed, f"Failed steps: {', '.join(failed)}")
     if trigger not in COMPLETION_TRIGGERS:
         return idle
     return run.advance()

@@ -46,4 +46,3 @@ def _from_text(text: str) -> JSON:
         return parsed
     parts = [part.strip() for part in text.replace("\n", ",").split(",")]
     return [part for part in parts if part]
-

@@ -114,7 +114,8 @@ def test_malformed_playbooks_name_the_bad_path(body, path, message):
 @pytest.mark.parametrize("text, message", [
     ("kind: Playbook\n", "apiVersion: missing"),
     ("[1, 2]\n", "expected the playbook (a mapping), got list"),
-    ("apiVersion: v\nkind: Playbook\nmetadata: {name: t}\nworkflow: []\n", "workflow: expected a non-empty list"),
+    ("apiVersion: v\nkind: Playbook\nmetadata: {name: t}\nworkflow: []\n",
+     "workflow: expected a non-empty list"),
     ("apiVersion: v\nkind: Playbook\nmetadata: {}\nworkflow: [{step: start}]\n", "metadata.name: missing"),
     ("a: [\n", "invalid YAML: line 2, column 1"),
 ])

@@ -27,12 +27,11 @@ RISKY_LOOP_SOURCES = ["{{ missing }}", "{{ flag }}"]
 WORKLOAD = {"n": 2, "flag": False, "items": ["i", "j"]}
 
 
-
 def _json_values(alphabet: str) -> Any:
     return st.recursive(
         st.none() | st.booleans() | st.integers(-5, 5) | st.text(alphabet, max_size=4),
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("vkxy"),
-                                                                   inner, max_size=3),
+        lambda inner: (st.lists(inner, max_size=3)
+                       | st.dictionaries(st.sampled_from("vkxy"), inner, max_size=3)),
         max_leaves=6)
 
 

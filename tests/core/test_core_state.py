@@ -71,8 +71,8 @@ def test_ctx_is_latest_wins_and_tracks_step_level_sets():
 
 def _loop_events():
     items = ["x", "y", "z"]
-    enter = ev(2, "step.enter", "L", context={"loop": {"iterator": "it", "mode": "parallel",
-                                                        "items": items, "total": 3, "input": {}}})
+    loop = {"iterator": "it", "mode": "parallel", "items": items, "total": 3, "input": {}}
+    enter = ev(2, "step.enter", "L", context={"loop": loop})
     issued = [ev(3 + i, "command.issued", "L", meta={"command_id": f"c{i}"},
                  context={"iteration": {"index": i, "total": 3}}) for i in range(3)]
     # iterations finish out of order: 2, 0, 1
