@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional, Set
+from typing import Optional
 
 import libcst as cst
 
 from orch_lint.model import Invalid, Valid
-from orch_lint.rule import FileContext, Rule
+from orch_lint.rules._references import NameReference
 
 #: The ``random`` module's functions: all draw from one process-wide generator seeded by the OS.
 RANDOM_FUNCTIONS = frozenset(
@@ -33,13 +33,14 @@ SEEDABLE = frozenset({"random.Random"})
 CALLED_ONLY = frozenset({"random.SystemRandom", "secrets.SystemRandom"}) | SEEDABLE
 
 
-class Entropy(Rule):
+class Entropy(NameReference):
     """A random draw or a fresh uuid differs on every run, so two runs of evaluate() cannot agree."""
 
     code = "DET102"
     name = "entropy"
     summary = "randomness or fresh ids: random.*, unseeded random.Random(), uuid1/uuid4, os.urandom, secrets"
     message = "entropy source `{name}`: take ids and randomness from the events, or seed a random.Random from them"
+    modules = frozenset(name.partition(".")[0] for name in ENTROPY | SEEDABLE)
 
     valid = [
         Valid("import random\ndef pick(seed, items):\n    rng = random.Random(seed)\n    return rng.choice(items)\n"),
@@ -70,27 +71,7 @@ class Entropy(Rule):
         Invalid("import random\nordered = sorted(items, key=lambda _: random.random())\n", at=(2, 39)),
     ]
 
-    def __init__(self, context: FileContext) -> None:
-        super().__init__(context)
-        #: References handed on to be called later with no argument: defaults and factories.
-        self._called_later: Set[int] = set()
-
-    def visit_Param(self, node: cst.Param) -> None:
-        if node.default is not None:
-            self._called_later.add(id(node.default))
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None and node.keyword.value == "default_factory":
-            self._called_later.add(id(node.value))
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._check(node)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._check(node)
-
-    def _check(self, node: cst.BaseExpression) -> None:
-        qualified = self.names.qualified(node)
+    def check(self, node: cst.BaseExpression, qualified: str) -> None:
         if qualified not in ENTROPY and qualified not in SEEDABLE:
             return
         if qualified in CALLED_ONLY and not self._draws(node, qualified):
@@ -99,9 +80,9 @@ class Entropy(Rule):
 
     def _draws(self, node: cst.BaseExpression, qualified: str) -> bool:
         """A generator type draws from the OS when it is made without a seed (SystemRandom always)."""
-        call: Optional[cst.Call] = self.names.call_of(node)
+        call: Optional[cst.Call] = self.call_of(node)
         if call is None:
-            return id(node) in self._called_later
+            return self.called_without_arguments_later(node)
         if qualified not in SEEDABLE:
             return True
         if any(arg.star for arg in call.args):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from orch_lint.model import Invalid, Valid
-from orch_lint.rule import Rule
+from orch_lint.rules._references import NameReference
 
 #: Reads of the environment or of the machine, whatever the arguments.
 ENVIRONMENT = frozenset(
@@ -19,13 +19,14 @@ ENVIRONMENT = frozenset(
 )
 
 
-class EnvironmentRead(Rule):
+class EnvironmentRead(NameReference):
     """The same events must give the same commands on every machine, user and process."""
 
     code = "DET104"
     name = "environment-read"
     summary = "environment or host read: os.environ, os.getenv, os.getpid, socket.gethostname, platform.node, getpass.getuser"
     message = "environment read `{name}`: pass configuration in with the playbook or the events, read it outside the core"
+    modules = frozenset(name.partition(".")[0] for name in ENVIRONMENT)
 
     valid = [
         Valid("def f(environ):\n    return environ['HOME']\n"),
@@ -47,13 +48,6 @@ class EnvironmentRead(Rule):
         Invalid("import getpass\nuser = getpass.getuser()\n", at=(2, 8)),
     ]
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._check(node)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._check(node)
-
-    def _check(self, node: cst.BaseExpression) -> None:
-        qualified = self.names.qualified(node)
+    def check(self, node: cst.BaseExpression, qualified: str) -> None:
         if qualified in ENVIRONMENT:
             self.report(node, self.message.format(name=qualified))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from orch_lint.model import Invalid, Valid
-from orch_lint.rule import Rule
+from orch_lint.rules._references import NameReference
 
 SALTED = {
     "builtins.hash": "hash() of str and bytes is salted per process (PYTHONHASHSEED)",
@@ -13,7 +13,7 @@ SALTED = {
 }
 
 
-class ProcessSaltedValue(Rule):
+class ProcessSaltedValue(NameReference):
     """``hash("a")`` and ``id(x)`` change between runs: output built on them cannot be compared."""
 
     code = "DET103"
@@ -39,15 +39,8 @@ class ProcessSaltedValue(Rule):
                 at=(5, 16)),
     ]
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._check(node)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._check(node)
-
-    def _check(self, node: cst.BaseExpression) -> None:
-        qualified = self.names.qualified(node)
-        why = SALTED.get(qualified or "")
+    def check(self, node: cst.BaseExpression, qualified: str) -> None:
+        why = SALTED.get(qualified)
         if why is None or self._in_hash_method():
             return
         self.report(node, self.message.format(name=f"{qualified[len('builtins.'):]}()", why=why))
