@@ -13,9 +13,9 @@ from typing import List, Optional, Sequence
 from orch_lint import __version__
 from orch_lint.config import ConfigError, ConfigFinder
 from orch_lint.explain import UnknownRule, rule_page
-from orch_lint.output import FORMATTERS
+from orch_lint.output import FORMATTERS, MACHINE_FORMATS, OutputContext, format_statistics
 from orch_lint.rules import ALL_RULES
-from orch_lint.runner import RunResult, run
+from orch_lint.runner import RunResult, run, write_baseline_file
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -32,16 +32,25 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report determinism hazards")
     _add_common(check)
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
+    check.add_argument("--statistics", action="store_true", help="also print how many findings each code has")
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings this baseline does not accept")
+    check.add_argument(
+        "--write-baseline", type=Path, metavar="FILE", help="record today's findings as accepted in FILE, and exit 0"
+    )
 
     fix = commands.add_parser("fix", help="apply fixes (safe ones unless --unsafe-fixes)")
     _add_common(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
+    fix.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings this baseline does not accept")
 
     commands.add_parser("rules", help="list every rule code with its summary")
 
     explain = commands.add_parser("explain", help="print a rule's page: what, why, examples, fix safety, options")
     explain.add_argument("code", metavar="CODE", nargs="?", help="a rule code, e.g. DET201")
+    explain.add_argument(
+        "--chain", metavar="FILE:LINE", help="print the call chain of the DET401 finding at FILE:LINE, one hop per line"
+    )
     return parser
 
 
@@ -67,12 +76,46 @@ def _print_problems(result: RunResult) -> None:
 
 def command_check(args: argparse.Namespace, finder: ConfigFinder) -> int:
     paths = args.paths or default_paths(finder)
-    result = run(paths, finder)
+    if args.write_baseline is not None:
+        return write_baseline(args.write_baseline, paths, finder)
+    result = run(paths, finder, baseline=args.baseline, edits=args.format == "sarif")
     _print_problems(result)
-    sys.stdout.write(FORMATTERS[args.format](result.findings, result.files_checked))
+    context = OutputContext(
+        root=repository_root(finder),
+        cwd=finder.cwd,
+        edits={finding: edit for outcome in result.results for finding, edit in outcome.edits},
+        errors=result.errors,
+    )
+    sys.stdout.write(FORMATTERS[args.format](result.findings, result.files_checked, context))
+    if args.statistics:
+        (sys.stderr if args.format in MACHINE_FORMATS else sys.stdout).write(format_statistics(result.findings))
+    if result.baselined and args.format == "text":
+        print(f"{result.baselined} accepted finding{'s' if result.baselined != 1 else ''} in the baseline not shown.")
     if result.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def repository_root(finder: ConfigFinder) -> Path:
+    """Where SARIF's relative URIs start: the directory of the config governing the current
+    directory (a bad one is already reported with the run's errors)."""
+    try:
+        return finder.for_directory(finder.cwd).root
+    except ConfigError:
+        return finder.cwd
+
+
+def write_baseline(target: Path, paths: Sequence[Path], finder: ConfigFinder) -> int:
+    """``--write-baseline``: accept every finding of today; exit 0 (2 if some file could not be read)."""
+    result = run(paths, finder, write_baseline=True)
+    _print_problems(result)
+    try:
+        count = write_baseline_file(target, result.located)
+    except OSError as error:
+        print(f"{target}: error: cannot write baseline: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Wrote a baseline of {count} finding{'s' if count != 1 else ''} to {target}.")
+    return EXIT_ERROR if result.errors else EXIT_CLEAN
 
 
 def command_fix(args: argparse.Namespace, finder: ConfigFinder) -> int:
@@ -82,7 +125,7 @@ def command_fix(args: argparse.Namespace, finder: ConfigFinder) -> int:
     says whether there is anything to change (1) or not (0).
     """
     paths = args.paths or default_paths(finder)
-    result = run(paths, finder, fix=True, unsafe_fixes=args.unsafe_fixes, diff=args.diff)
+    result = run(paths, finder, fix=True, unsafe_fixes=args.unsafe_fixes, diff=args.diff, baseline=args.baseline)
     _print_problems(result)
     if args.diff:
         sys.stdout.write("".join(result.diffs))
@@ -107,7 +150,34 @@ def fix_summary(result: RunResult, diff: bool, unsafe_fixes: bool) -> str:
     return summary
 
 
+def command_chain(location: str) -> int:
+    """``explain --chain FILE:LINE``: the DET401 message, one hop per line (editors get one line)."""
+    path, _, line = location.rpartition(":")
+    if not path or not line.isdigit():
+        print(f"orch-lint: error: --chain takes FILE:LINE, got '{location}'", file=sys.stderr)
+        return EXIT_ERROR
+    result = run([Path(path)], ConfigFinder())
+    for error in result.errors:
+        print(error.render(), file=sys.stderr)
+    chains = [f for f in result.findings if f.code == "DET401" and f.line == int(line)]
+    if not chains:
+        print(f"orch-lint: no DET401 finding at {location}", file=sys.stderr)
+        return EXIT_ERROR if result.errors else EXIT_FINDINGS
+    for finding in chains:
+        hops = finding.message.split(": ", 1)[1].split(" -> ")
+        print(f"{finding.path}:{finding.line}:{finding.column}: DET401 call reaches a hazard")
+        for depth, hop in enumerate(hops):
+            print(f"{'  ' * depth}{'-> ' if depth else ''}{hop}")
+    return EXIT_CLEAN
+
+
 def command_explain(args: argparse.Namespace) -> int:
+    if args.chain is not None:
+        try:
+            return command_chain(args.chain)
+        except ConfigError as error:
+            print(render_config_error(error), file=sys.stderr)
+            return EXIT_ERROR
     if args.code is None:
         print("orch-lint: error: explain needs a rule code, e.g. `orch-lint explain DET201`", file=sys.stderr)
         return EXIT_ERROR

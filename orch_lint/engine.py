@@ -126,11 +126,13 @@ def analyse_file(
     is_package: bool = False,
     project: Any = None,
     collect_calls: bool = False,
+    source: Optional[str] = None,
 ) -> Analysis:
     """The one traversal: shared analyses, the rules, and (for DET401) the call-site collector.
 
     When call facts are wanted, the hazard rules run even where they are not selected: a
     function's hazards count for its callers whatever this file's own rule selection is.
+    Given the ``source``, a rule that cannot report in it (``Rule.relevant``) is not run.
     """
     names = NameModel(module_name, is_package)
     types = TypeFacts(names)
@@ -148,7 +150,11 @@ def analyse_file(
         visitors.append(calls)
         context.report_hooks.append(calls.on_report)
         extra = [RULES_BY_CODE[c] for c in HAZARD_KINDS if c in RULES_BY_CODE and c not in selected]
-    visitors.extend(rule(context) for rule in list(rules) + extra)
+    visitors.extend(
+        rule(context)
+        for rule in list(rules) + extra
+        if source is None or rule.relevant(source, options, module_name)
+    )
     walk(module, visitors)
     shown = [r for r in context.reports if r.code in selected]
     hidden = [r for r in context.reports if r.code not in selected]
@@ -235,7 +241,9 @@ def lint_module(
     silent = UnusedNoqa.companions(active, ALL_RULES, enabled) if judging else ()
     hidden = {rule.code for rule in silent}
     try:
-        analysis = analyse_file(parsed, path, active + silent, options, module_name, is_package, project)
+        analysis = analyse_file(
+            parsed, path, active + silent, options, module_name, is_package, project, source=source
+        )
         call_summary = _call_summary(parsed, analysis, path) if analysis.calls is not None else None
     except RecursionError:
         return LintResult(path, error=LintError(path, "cannot analyse: code nested too deeply"))

@@ -9,7 +9,7 @@ computes positions and never touches the disk.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, FrozenSet, List, Optional, Sequence
 
 import libcst as cst
 
@@ -55,6 +55,27 @@ class Rule(cst.BatchableCSTVisitor):
     message: ClassVar[str] = ""
     valid: ClassVar[Sequence[Valid]] = ()
     invalid: ClassVar[Sequence[Invalid]] = ()
+    #: Top-level modules one of which a file must mention for the rule to report in it (its
+    #: findings are qualified names under them); empty: the rule may report anywhere.
+    modules: ClassVar[FrozenSet[str]] = frozenset()
+
+    @classmethod
+    def needed_modules(cls, options: Options) -> FrozenSet[str]:
+        """``modules``, widened by options that name more (e.g. ``extend-wall-clock``)."""
+        return cls.modules
+
+    @classmethod
+    def relevant(cls, source: str, options: Options, module_name: Optional[str] = None) -> bool:
+        """Whether the rule can report anything in ``source``: a cheap text test, before parsing.
+
+        A name resolves to ``time.time`` only through an import that spells ``time`` (or a
+        relative import inside a package named so), so a file whose text never mentions any of
+        the rule's modules cannot hold a finding of it and the rule is not instantiated there.
+        """
+        roots = cls.needed_modules(options)
+        if not roots or (module_name is not None and module_name.partition(".")[0] in roots):
+            return True
+        return any(root in source for root in roots)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()

@@ -168,3 +168,24 @@ def test_chain_changes_when_a_helper_changes(project: Project) -> None:
                                                       encoding="utf-8")
     code, out, _ = project.main("check")
     assert code == 1 and "-> os.getenv (environment)" in out
+
+
+def test_explain_chain_prints_one_hop_per_line(project: Project) -> None:
+    det401(project, {
+        "app/util/helpers.py": HELPERS,
+        "app/util/middle.py": "from .helpers import stamp\n\n\ndef tick():\n    return stamp()\n",
+        "app/core/decide.py": "from app.util import middle\n\n\ndef decide():\n    return middle.tick()\n",
+    })
+    assert project.main("explain", "--chain", "app/core/decide.py:5") == (
+        0,
+        "app/core/decide.py:5:12: DET401 call reaches a hazard\n"
+        "decide()\n"
+        "  -> app.util.middle.tick (app/util/middle.py:5)\n"
+        "    -> app.util.helpers.stamp (app/util/helpers.py:5)\n"
+        "      -> time.time (wall clock)\n",
+        "",
+    )
+    assert project.main("explain", "--chain", "app/core/decide.py:4") == (
+        1, "", "orch-lint: no DET401 finding at app/core/decide.py:4\n"
+    )
+    assert project.main("explain", "--chain", "decide.py")[0] == 2

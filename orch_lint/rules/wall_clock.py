@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional, Set
+from typing import FrozenSet, Optional, Set
 
 import libcst as cst
 
-from orch_lint.model import Invalid, Valid
+from orch_lint.model import Invalid, Options, Valid
 from orch_lint.rule import Rule
 
 #: Reads of the clock whatever the arguments.
@@ -32,6 +32,12 @@ class WallClockRead(Rule):
     name = "wall-clock-read"
     summary = "wall-clock read (datetime.now(), time.time(), ...), called or passed uncalled"
     message = "wall-clock read `{name}`: take the time from the triggering event or an injected clock"
+    modules = frozenset(name.partition(".")[0] for name in WALL_CLOCK | set(CLOCK_WITHOUT_ARGUMENT))
+
+    @classmethod
+    def needed_modules(cls, options: Options) -> FrozenSet[str]:
+        extra = frozenset(name.partition(".")[0] for name in options.extend_wall_clock)
+        return frozenset() if "builtins" in extra else cls.modules | extra
 
     valid = [
         Valid("def at(event):\n    return event.timestamp\n"),
