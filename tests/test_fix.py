@@ -20,6 +20,7 @@ import libcst as cst
 import pytest
 
 from conftest import Project, finding_lines
+from readme_snippets import example_after, run_shell
 from orch_lint.engine import lint_source
 from orch_lint.model import Fix, Invalid
 from orch_lint.rule import Rule
@@ -137,6 +138,32 @@ def test_check_after_safe_fix_reports_the_unsafe_and_the_unfixable(project: Proj
     status, out, _ = project.main("check", "core")
     assert (status, finding_lines(out)) == (1, ["core/m.py:9:18: DET201", "core/m.py:13:12: DET101"])
     assert out.endswith("Found 2 findings in 1 file (1 checked).\n")
+
+
+SAME_LINE = "def f(s: set[str], t: set):\n    return ', '.join(s), tuple(t)\n"
+
+
+def test_what_remains_is_reported_where_it_stands_in_the_fixed_file(project: Project) -> None:
+    project.write({"core/m.py": SAME_LINE})
+    status, out, _ = project.main("fix", "core")
+    assert status == 1
+    # `t` was at column 32 before `sorted(` and `)` went in front of it
+    assert out.splitlines()[0] == f"core/m.py:2:40: DET201 {SET_MESSAGE.format('t')}"
+    assert finding_lines(project.main("check", "core")[1]) == ["core/m.py:2:40: DET201"]
+
+
+def test_when_the_write_fails_findings_point_into_the_unchanged_file(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orch_lint import runner
+
+    project.write({"core/m.py": SAME_LINE})
+    monkeypatch.setattr(runner.os, "access", lambda path, mode: False)
+    status, out, err = project.main("fix", "core")
+    assert (status, err) == (2, "core/m.py: error: cannot write fix: permission denied\n")
+    assert finding_lines(out) == ["core/m.py:2:22: DET201", "core/m.py:2:32: DET201"]
+    assert out.endswith("Fixed 0 findings; 2 remaining. 1 more fixable with --unsafe-fixes.\n")
+    assert (project.root / "core/m.py").read_text() == SAME_LINE
 
 
 def test_noqa_suppressed_sites_are_not_fixed(project: Project) -> None:
@@ -377,3 +404,9 @@ def test_no_fix_where_sorting_would_change_the_meaning(source: str) -> None:
     result = lint_source(source, fix=True, unsafe_fixes=True)
     assert result.fixed_source is None
     assert [f.fixable for f in result.findings] == [False]
+
+
+def test_the_readme_example_prints_what_the_readme_says(project: Project) -> None:
+    script, expected = example_after("## Fixes")
+    completed = run_shell(script, project.root)
+    assert completed.stdout == expected
