@@ -7,6 +7,7 @@ compared byte for byte. Bad input is one line on stderr and exit status 2, never
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import List, NoReturn, Optional, Sequence
@@ -78,6 +79,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except CoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # a reader like `head` left early: nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_DIFFERENT
 
 
 def _read(path: Path) -> str:

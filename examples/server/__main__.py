@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import NoReturn, Optional, Sequence
 
@@ -43,7 +44,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except CoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return run_playbook(playbook, args.db, clock, sys.stderr, sys.stdout)
+    try:
+        return run_playbook(playbook, args.db, clock, sys.stderr, sys.stdout)
+    except BrokenPipeError:  # a reader like `head` left early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

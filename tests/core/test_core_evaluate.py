@@ -318,3 +318,20 @@ def test_errors():
     bad = playbook("- step: start\n  args: {x: '{{ 1 / 0 }}'}\n")
     with pytest.raises(TemplateError, match="ZeroDivisionError"):
         evaluate([started()], bad)
+
+
+def test_after_a_failure_a_running_sequential_loop_still_finishes():
+    book = playbook("""
+        - step: start
+          next: [a, b]
+        - {step: a}
+        - step: b
+          loop: {in: [1, 2]}
+        """)
+    sim = Simulation(book)
+    sim.finish("start")
+    assert sim.finish("a", error="boom").events == ()  # b's first iteration is out
+    second = sim.finish("b", result=1)
+    assert [c.iteration.index for c in second.commands] == [1] and second.completion is None
+    final = sim.finish("b", result=2)
+    assert final.completion.error == "Failed steps: a"
