@@ -41,7 +41,6 @@ class Entropy(NameReference):
     summary = "randomness or fresh ids: random.*, unseeded random.Random(), uuid1/uuid4, os.urandom, secrets"
     message = "entropy source `{name}`: take ids and randomness from the events, or seed a random.Random from them"
     modules = frozenset(name.partition(".")[0] for name in ENTROPY | SEEDABLE)
-    modules = frozenset(name.partition(".")[0] for name in ENTROPY | SEEDABLE)
 
     valid = [
         Valid("import random\ndef pick(seed, items):\n    rng = random.Random(seed)\n    return rng.choice(items)\n"),

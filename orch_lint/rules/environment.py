@@ -27,7 +27,6 @@ class EnvironmentRead(NameReference):
     summary = "environment or host read: os.environ, os.getenv, os.getpid, socket.gethostname, platform.node, getpass.getuser"
     message = "environment read `{name}`: pass configuration in with the playbook or the events, read it outside the core"
     modules = frozenset(name.partition(".")[0] for name in ENVIRONMENT)
-    modules = frozenset(name.partition(".")[0] for name in ENVIRONMENT)
 
     valid = [
         Valid("def f(environ):\n    return environ['HOME']\n"),
