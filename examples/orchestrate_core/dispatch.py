@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from .commands import Command, Iteration, build_command
+from .graph import build_graph
 from .jsonvalue import JSON
 from .loops import loop_items
 from .playbook import PARALLEL, SEQUENTIAL, START, Pairs, Playbook, Step
-from .graph import build_graph
 from .result import Completion, EmittedEvent, EvaluateResult
 from .router import ArcOutcome, route
 from .state import SKIPPED_BY_WHEN, SKIPPED_UNMATCHED, ExecutionState, StepState, WorkflowState
@@ -25,6 +25,8 @@ _SCOPES = ("ctx.", "iter.", "step.")
 
 
 class Pass:
+    """The working state of one ``evaluate`` call: what it emitted and entered so far."""
+
     def __init__(self, state: WorkflowState, playbook: Playbook) -> None:
         self.state, self.playbook = state, playbook
         self.graph = build_graph(playbook)
