@@ -240,6 +240,22 @@ def test_facts_come_through_re_exports_and_from_outside_the_core(project) -> Non
     ]
 
 
+def test_an_imported_path_is_a_path_for_filesystem_order(project) -> None:
+    project.write(app(
+        app__util__places="from pathlib import Path\nPLAYBOOKS = Path(__file__).parent / 'playbooks'\n"
+                          "def home() -> Path:\n    return Path.home()\n",
+        app__core__state="from app.util.places import PLAYBOOKS, home\n"
+                         "def f():\n    return [p.name for p in PLAYBOOKS.glob('*')], list(home().iterdir())\n"
+                         "def g():\n    return list(PLAYBOOKS.parent.iterdir()), list(PLAYBOOKS.name.glob('*'))\n",
+    ))
+    code, out, _ = project.main("check")
+    assert code == 1
+    assert [line.split(" ")[:2] for line in out.splitlines()[:-1]] == [
+        ["app/core/state.py:3:29:", "DET204"], ["app/core/state.py:3:56:", "DET204"],
+        ["app/core/state.py:5:17:", "DET204"],
+    ]
+
+
 def test_an_imported_name_rebound_locally_loses_its_fact(project) -> None:
     project.write(app(
         app__core__model=MODEL,

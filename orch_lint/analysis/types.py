@@ -250,9 +250,9 @@ class TypeFacts(cst.BatchableCSTVisitor):
 
     def _attribute_fact(self, node: cst.Attribute) -> Optional[TypeFact]:
         qualified = self.names.qualified(node)
-        if qualified is not None:
+        if qualified is not None and (qualified in self.external or node.attr.value not in PATH_PROPERTIES):
             return self.external.get(qualified)
-        if node.attr.value in PATH_PROPERTIES:
+        if node.attr.value in PATH_PROPERTIES:  # also ``ROOT.parent`` for an imported ROOT
             receiver = self.expression_fact(node.value)
             return receiver if receiver is not None and receiver.kind == PATH else None
         if isinstance(node.value, cst.Name):

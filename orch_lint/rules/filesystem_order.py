@@ -188,9 +188,9 @@ class FilesystemOrder(Rule):
 
     def _listing_kind(self, node: cst.Call) -> Optional[str]:
         qualified = self.names.qualified(node.func)
-        if qualified is not None:
-            return LISTINGS.get(qualified)
-        func = node.func
+        if qualified in LISTINGS:
+            return LISTINGS[qualified]
+        func = node.func  # an imported receiver (``from .places import ROOT``) may be a Path too
         if isinstance(func, cst.Attribute) and func.attr.value in PATH_LISTINGS:
             receiver = self.context.types.expression_fact(func.value)
             if receiver is not None and receiver.kind == PATH:
