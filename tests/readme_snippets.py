@@ -26,11 +26,12 @@ def example_after(heading: str) -> Tuple[str, str]:
     return match.group(1), match.group(2)
 
 
-def run_shell(script: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
+def run_shell(script: str, cwd: Path, merge_stderr: bool = True) -> "subprocess.CompletedProcess[str]":
     """Run ``script`` with bash, with this virtualenv's ``orch-lint`` and ``python`` first on PATH;
-    stdout and stderr interleaved, as a terminal shows them."""
+    stdout and stderr interleaved, as a terminal shows them (or stdout alone)."""
     bin_directory = str(Path(sys.executable).parent)
     env = dict(os.environ, PATH=bin_directory + os.pathsep + os.environ.get("PATH", ""), PYTHONUNBUFFERED="1")
     return subprocess.run(
-        ["bash", "-c", script], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ["bash", "-c", script], cwd=cwd, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
     )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,6 +16,7 @@ import pytest
 from libcst.codemod import CodemodContext, CodemodTest
 
 from conftest import REPO
+from readme_snippets import example_after, run_shell
 from orch_lint.codemods.inject_clock import InjectClock, dotted_name
 from orch_lint.codemods.sort_unordered import SortUnorderedIteration
 from orch_lint.codemods.type_checking_imports import TypeCheckingImports
@@ -167,7 +169,13 @@ class TestInjectClock(CodemodTest):
             def wait(clock=now):
                 return clock()
         """
-        self.assertCodemod(before, after, clock="app.clock.now", expected_warnings=[])
+        self.assertCodemod(
+            before, after, clock="app.clock.now",
+            expected_warnings=[
+                "`datetime.utcnow` gives a naive datetime: check that now() gives what its users expect",
+                "`datetime.now` gives a naive datetime: check that now() gives what its users expect",
+            ],
+        )
 
     def test_a_taken_name_gets_an_alias(self) -> None:
         before = """
@@ -427,8 +435,11 @@ class TestTypeCheckingImports(CodemodTest):
 
 
 def _codemod(target: str, *args: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    """``target`` is a full dotted path (run with ``-x``) or a short name the repository's
+    ``.libcst.codemod.yaml`` makes known."""
+    external = ["-x"] if target.startswith("orch_lint.") else []
     return subprocess.run(
-        [sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "--hide-progress", "-x", target, *args],
+        [sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "--hide-progress", *external, target, *args],
         cwd=REPO, capture_output=True, text=True,
     )
 
@@ -476,7 +487,7 @@ def test_libcst_tool_rejects_a_bad_clock(tmp_path: Path) -> None:
 def test_libcst_tool_runs_type_checking_imports(tmp_path: Path) -> None:
     path = tmp_path / "m.py"
     path.write_text("import sqlite3\n\n\ndef f(db: sqlite3.Connection) -> None:\n    pass\n")
-    completed = _codemod("orch_lint.codemods.type_checking_imports.TypeCheckingImports", str(path))
+    completed = _codemod("type_checking_imports.TypeCheckingImports", str(path))
     assert completed.returncode == 0, completed.stderr
     assert _summary_lines(completed.stderr) == _summary(1, 0)
     assert path.read_text() == (
@@ -493,3 +504,20 @@ def test_libcst_tool_lists_the_codemods_by_short_name() -> None:
     for name in ("inject_clock.InjectClock", "sort_unordered.SortUnorderedIteration",
                  "type_checking_imports.TypeCheckingImports"):
         assert name in listed
+
+
+# -- the README, as a new user runs it -------------------------------------------------------
+
+
+def test_the_legacy_demo_prints_what_the_readme_says(tmp_path: Path) -> None:
+    """The README's commands, verbatim, on a copy of the repository's examples (the codemods
+    rewrite files in place), with its .libcst.codemod.yaml: the two checks print the counts and
+    the remaining findings the README shows (the codemods themselves report on stderr)."""
+    shutil.copytree(REPO / "examples", tmp_path / "examples", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / ".libcst.codemod.yaml", tmp_path)
+    script, expected = example_after("### On the legacy drive")
+    completed = run_shell(script, tmp_path, merge_stderr=False)
+    assert completed.stdout == expected
+    rewritten = (tmp_path / "examples/legacy/orchestrator.py").read_text()
+    assert "for name in sorted(skipped):" in rewritten
+    assert "from examples.legacy.clock import now\n" in rewritten

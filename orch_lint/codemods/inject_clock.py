@@ -2,11 +2,11 @@
 
 ``--clock app.clock.now`` names the function. A called read becomes a call of it with no
 arguments (``datetime.now(timezone.utc)`` -> ``now()``): the clock is expected to return what
-the read returned, and dropped arguments are reported as warnings so a human can check them. A
-read passed on uncalled becomes the clock itself (``default_factory=datetime.now`` ->
-``default_factory=now``). The import is added through ``AddImportsVisitor`` (under an alias when
-the name is taken), and imports the reads leave unused are removed through
-``RemoveImportsVisitor``.
+the read returned, and where it may not (dropped arguments, a naive datetime) a warning says so:
+a checklist for a human. A read passed on uncalled becomes the clock itself
+(``default_factory=datetime.now`` -> ``default_factory=now``). The import is added through
+``AddImportsVisitor`` (under an alias when the name is taken), and imports the reads leave
+unused are removed through ``RemoveImportsVisitor``.
 
 The reads are found by DET101 itself, on the same tree, with the file's ``extend-wall-clock``
 config and ``# noqa`` comments. ``time.localtime()``, ``strftime(fmt)`` and the like read the
@@ -29,6 +29,10 @@ from libcst.metadata import ScopeProvider
 from orch_lint.codemods._shared import reports_for
 from orch_lint.model import Fix, Report
 from orch_lint.rules.wall_clock import CLOCK_WITHOUT_ARGUMENT, WallClockRead
+
+
+#: Reads that return a datetime without a timezone when called without arguments.
+NAIVE_DATETIME_READS = frozenset({"datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today"})
 
 
 @dataclass(frozen=True)
@@ -99,15 +103,22 @@ class InjectClock(VisitorBasedCodemodCommand):
             if read.call is not None:
                 self._calls.add(id(read.call))
                 self.remove_unused_import_by_node(read.call)
-                if read.call.args:
-                    self.warn(f"dropped the arguments of `{tree.code_for_node(read.call)}`: "
-                              f"{self.local}() must return what it returned")
             else:
                 self._references.add(id(read.node))
                 self.remove_unused_import_by_node(read.node)
+            self._warn_if_it_may_differ(tree, read)
         asname = self.local if self.local != self.clock_function else None
         self.add_needed_import(self.clock_module, self.clock_function, asname)
         return tree.visit(self)
+
+    def _warn_if_it_may_differ(self, tree: cst.Module, read: ClockRead) -> None:
+        """The warnings are the checklist a human goes through: where the clock may not return
+        what the read returned (dropped arguments, a naive datetime)."""
+        code = tree.code_for_node(read.call or read.node)
+        if read.call is not None and read.call.args:
+            self.warn(f"dropped the arguments of `{code}`: {self.local}() must return what it returned")
+        elif read.qualified in NAIVE_DATETIME_READS:
+            self.warn(f"`{code}` gives a naive datetime: check that {self.local}() gives what its users expect")
 
     def _reads(self, tree: cst.Module) -> List[ClockRead]:
         chosen = []
