@@ -44,8 +44,9 @@ def test_the_linter_reports_exactly_the_planted_hazards():
     found = sorted((f["path"], f["line"], f["column"], f["code"]) for f in findings
                    if f["code"] in PLANTED_CODES)
     assert found == sorted(_table())
-    assert {f["path"] for f in findings if f["code"] in PLANTED_CODES} <= {"examples/legacy/orchestrator.py",
-                                             "examples/legacy/state.py"}
+    # the rest are DET401 reports of callers reaching the planted hazards (HAZARDS.md, derived)
+    assert {f["code"] for f in findings} <= set(PLANTED_CODES) | {"DET401"}
+    assert all(f["path"].startswith("examples/legacy/") for f in findings)
 
 
 def test_the_table_counts():
