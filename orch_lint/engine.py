@@ -9,11 +9,12 @@ result still parses. No file I/O here: the runner reads and writes.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Collection, Dict, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, WhitespaceInclusivePositionProvider
 
 from orch_lint.analysis.callgraph import HAZARD_KINDS, CallGraph, CallSites, CallSummary, build_summary
 from orch_lint.analysis.consumers import OrderContext
@@ -326,22 +327,35 @@ def lint_module(
 def _text_edits(
     module: cst.Module, kept: List[Tuple[Finding, Optional[Fix]]]
 ) -> Tuple[Tuple[Finding, TextEdit], ...]:
-    """Each fix as a text edit: its target's range and its replacement's code (one position pass)."""
+    """Each fix as a text edit: its target's whole span (parentheses and owned whitespace
+    included, as the replacement's code includes its own) and the replacement's code."""
     fixes = [(finding, fix) for finding, fix in kept if fix is not None]
     if not fixes:
         return ()
-    ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(WhitespaceInclusivePositionProvider)
     edits = []
     for finding, fix in fixes:
         where = ranges[fix.target]
         removed = isinstance(fix.replacement, cst.RemovalSentinel)
         text = "" if removed else module.code_for_node(fix.replacement)
+        if "\n" in text or "\r" in text:  # indentation comes from the context: render it there
+            text = _rendered_in_place(module, fix, where)
         edit = TextEdit(
             where.start.line, where.start.column + 1, where.end.line, where.end.column + 1,
             text, fix.description, fix.safe,
         )
         edits.append((finding, edit))
     return tuple(edits)
+
+
+def _rendered_in_place(module: cst.Module, fix: Fix, where: Any) -> str:
+    """The replacement's code as the fixed module holds it: everything around it is unchanged."""
+    fixed = module.deep_replace(fix.target, fix.replacement).code  # type: ignore[arg-type]
+    old = module.code
+    starts = [0] + [match.end() for match in re.finditer(r"\r\n|\r|\n", old)]
+    start = starts[where.start.line - 1] + where.start.column
+    end = starts[where.end.line - 1] + where.end.column
+    return fixed[start : len(fixed) - (len(old) - end)]
 
 
 class _FixApplier(cst.CSTTransformer):

@@ -16,14 +16,18 @@ import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from orch_lint.analysis.callgraph import CallGraph, CallSummary
 from orch_lint import baseline as baselines
-from orch_lint.analysis.project import ModuleFile, Project, build_project
+from orch_lint.analysis.project import ModuleFile, ModuleSummary, Project, build_project, summarize_module
+from orch_lint import __version__
+from orch_lint.cache import Cache, content_hash, digest
 from orch_lint.config import Config, ConfigError, ConfigFinder
 from orch_lint.engine import LintResult, lint_source, parse, summarize_calls
 from orch_lint.model import Finding, LintError
+from orch_lint.parallel import LintOptions, lint_all
+from orch_lint.progress import Progress
 from orch_lint.rules.hazard_call import HazardousCall
 
 #: Directories never walked into: VCS data, virtualenvs, caches and build output.
@@ -266,9 +270,11 @@ def lint_task(
     project: Optional[Project] = None,
     defer_calls: bool = False,
     edits: bool = False,
+    source: "Optional[Union[Source, LintError]]" = None,
 ) -> Tuple[LintResult, Optional[Source]]:
-    """Read and lint one file (the unit of work a worker process runs)."""
-    source = read_source(task.path, task.display)
+    """Read (unless the caller already did) and lint one file: the unit of work of a worker."""
+    if source is None:
+        source = read_source(task.path, task.display)
     if isinstance(source, LintError):
         return LintResult(task.display, error=source), None
     result = lint_source(
@@ -288,39 +294,72 @@ def lint_task(
     return result, source
 
 
-def load_project(tasks: Sequence[FileTask]) -> Project:
+def load_project(
+    tasks: Sequence[FileTask],
+    sources: "Optional[Dict[str, Union[Source, LintError]]]" = None,
+    cache: Optional[Cache] = None,
+) -> Project:
     """The first-party import graph and type facts, once per run (built in ``analysis.project``;
-    only the reading happens here). The project root is each file's config root."""
+    only the reading happens here). The project root is each file's config root.
+
+    ``sources`` are the linted files already read (by path), so no file is read twice; with a
+    ``cache``, each module's summary is kept by content and only changed modules are summarized.
+    """
     files = [ModuleFile(t.module_name, t.is_package, os.path.realpath(t.path)) for t in tasks if t.module_name]
     roots = sorted({str(t.config.root) for t in tasks})
+    known = {os.path.realpath(path): source for path, source in (sources or {}).items()}
 
     def read(path: str) -> Optional[str]:
-        source = read_source(Path(path), path)
+        source = known.get(path) or read_source(Path(path), path)
         return None if isinstance(source, LintError) else source.text
 
-    return build_project(files, roots, read=read, is_file=os.path.isfile)
+    if cache is None or not cache.enabled:
+        return build_project(files, roots, read=read, is_file=os.path.isfile)
+    return build_project(files, roots, read=read, is_file=os.path.isfile, summarize=_cached_summaries(cache))
+
+
+def _cached_summaries(cache: Cache) -> Callable[[str, str, bool], ModuleSummary]:
+    def summarize(source: str, module: str, is_package: bool) -> ModuleSummary:
+        key = digest(__version__, "summary", module, is_package, content_hash(source))
+        cached = cache.get(key)
+        if isinstance(cached, ModuleSummary):
+            return cached
+        summary = summarize_module(source, module, is_package)
+        cache.put(key, summary)
+        return summary
+
+    return summarize
 
 
 def summarize_first_party(
-    module: str, path: str, config: Config, cwd: Path
+    module: str, path: str, config: Config, cwd: Path, cache: Optional[Cache] = None
 ) -> Optional[CallSummary]:
-    """Call facts of a first-party module that is not linted itself (parsed once, here)."""
+    """Call facts of a first-party module that is not linted itself (parsed once, here; kept in
+    the ``cache`` by content, so an unchanged helper is not parsed again)."""
     display = display_path(Path(path), cwd)
     source = read_source(Path(path), display)
     if isinstance(source, LintError):
         return None
+    _, is_package = module_identity(Path(path))
+    key = digest(__version__, "calls", module, is_package, display, config.options, content_hash(source.text))
+    if cache is not None:
+        cached = cache.get(key)
+        if isinstance(cached, CallSummary):
+            return cached
     parsed = parse(source.text, display)
     if isinstance(parsed, LintError):
         return None
-    _, is_package = module_identity(Path(path))
     try:
-        return summarize_calls(parsed, display, config.options, module, is_package)
+        summary = summarize_calls(parsed, display, config.options, module, is_package)
     except RecursionError:
         return None
+    if cache is not None:
+        cache.put(key, summary)
+    return summary
 
 
 def hazardous_calls(
-    linted: Sequence[Tuple[FileTask, LintResult]], project: Project, finder: ConfigFinder
+    linted: Sequence[Tuple[FileTask, LintResult]], project: Project, finder: ConfigFinder, cache: Optional[Cache] = None
 ) -> List[Finding]:
     """DET401, decided once every module is summarized: the linted files' summaries came with
     their results; the other first-party modules they import are summarized here."""
@@ -332,7 +371,7 @@ def hazardous_calls(
             deterministic.extend(task.config.deterministic)
     for module, path in sorted(project.files.items()):
         if module not in summaries:
-            summary = summarize_first_party(module, path, finder.for_path(Path(path)), finder.cwd)
+            summary = summarize_first_party(module, path, finder.for_path(Path(path)), finder.cwd, cache)
             if summary is not None:
                 summaries[module] = summary
     graph = CallGraph(sorted(summaries.values(), key=lambda s: s.module), deterministic=tuple(dict.fromkeys(deterministic)))
@@ -356,32 +395,40 @@ def run(
     baseline: Optional[Path] = None,
     write_baseline: bool = False,
     edits: bool = False,
+    jobs: int = 1,
+    cache_dir: Optional[Path] = None,
+    progress: Optional[Progress] = None,
 ) -> RunResult:
     """Lint (and optionally fix) every file under ``paths``.
 
     Findings a baseline accepts are dropped: ``baseline`` for every file, else each file's
     configured one. With ``write_baseline`` none is applied and ``located`` holds every finding
     for the new baseline. ``edits`` asks for fixes as text edits (SARIF).
+
+    Each file is read once. With a ``cache_dir``, results and module summaries are kept there
+    and reused while nothing they depend on changes; with ``jobs`` > 1, the files to lint are
+    shared among that many processes (``parallel``). Neither changes the output.
     """
     collector = FileCollector(finder)
     tasks = collector.collect(paths)
     outcome = RunResult(errors=list(collector.errors), warnings=list(collector.warnings))
-    project = load_project(tasks)
+    cache = Cache(cache_dir)
+    sources = {str(task.path): read_source(task.path, task.display) for task in tasks}
+    project = load_project(tasks, sources, cache)
     defer_calls = any(HazardousCall.code in task.config.codes_for(task.path) for task in tasks)
     linted: List[Tuple[FileTask, LintResult]] = []
     texts: Dict[str, Tuple[FileTask, str]] = {}
     keep_texts = write_baseline or baseline is not None or any(task.config.baseline for task in tasks)
-    for task in tasks:
-        result, source = lint_task(
-            task, fix=fix or diff, unsafe_fixes=unsafe_fixes, project=project, defer_calls=defer_calls,
-            edits=edits,
-        )
+    options = LintOptions(fix=fix or diff, unsafe_fixes=unsafe_fixes, defer_calls=defer_calls, edits=edits)
+    if progress is not None:
+        progress.total = len(tasks)
+    for task, result, source in lint_all(tasks, sources, project, cache, options, jobs, progress):
         _record(outcome, task, result, source, write=fix and not diff, diff=diff)
         linted.append((task, result))
         if keep_texts and source is not None:
             texts[task.display] = (task, source.text)
     if defer_calls:
-        outcome.findings.extend(hazardous_calls(linted, project, finder))
+        outcome.findings.extend(hazardous_calls(linted, project, finder, cache))
     if write_baseline:
         outcome.located = locate(outcome.findings, texts)
     elif keep_texts:
@@ -451,6 +498,7 @@ def apply_baselines(
 def write_baseline_file(path: Path, located: Sequence[baselines.Located]) -> int:
     """Write a baseline accepting every located finding; returns how many it accepts."""
     path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(baselines.dumps(baselines.record(located, path.parent)), encoding="utf-8")
     return len(located)
 
