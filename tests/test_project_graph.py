@@ -298,6 +298,7 @@ def test_summary_lists_runtime_imports_in_order_with_lines() -> None:
         ("app.util", 10), ("app.util.helpers", 10), ("redis", 12),
     )
     assert ("database", "app.db") in summary.bindings and ("sqlite3", "sqlite3") in summary.bindings
+    assert ("os", "os") in summary.bindings and ("helpers", "app.util.helpers") not in summary.bindings
 
 
 def test_summary_facts_are_those_type_facts_finds_in_one_module() -> None:

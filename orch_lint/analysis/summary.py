@@ -15,7 +15,7 @@ import ast
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Sequence, Set, Tuple
+from typing import FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -66,20 +66,28 @@ def summarize_module(source: str, module_name: str, is_package: bool) -> ModuleS
     )
 
 
-def _import_targets(node: "ast.Import | ast.ImportFrom", module: str, is_package: bool) -> Iterator[Tuple[str, str]]:
-    """(local name, qualified name) for each name bound; for ``import a.b``, ("a", "a.b")."""
+def _import_targets(node: "ast.Import | ast.ImportFrom", module: str, is_package: bool) -> Iterator[Tuple[str, str, str]]:
+    """(local name, what it is bound to, module imported) for each name an import binds.
+
+    ``import a.b`` binds ``a`` to ``a`` and imports ``a.b``; ``from X import Y`` also yields
+    ``("", X, X)`` for X itself, which runs even when it binds nothing.
+    """
     if isinstance(node, ast.Import):
         for alias in node.names:
-            yield (alias.asname or alias.name.split(".")[0]), alias.name
+            if alias.asname:
+                yield alias.asname, alias.name, alias.name
+            else:
+                top = alias.name.split(".")[0]
+                yield top, top, alias.name
         return
     base = resolve_relative(module, is_package, node.level, node.module or "")
     if base is None:
         return
     if node.module is not None:
-        yield "", base
+        yield "", base, base
     for alias in node.names:
         if alias.name != "*":
-            yield (alias.asname or alias.name), f"{base}.{alias.name}"
+            yield (alias.asname or alias.name), f"{base}.{alias.name}", f"{base}.{alias.name}"
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -90,12 +98,12 @@ def _is_type_checking(test: ast.expr) -> bool:
 
 def _runtime_imports(tree: ast.Module, module: str, is_package: bool) -> Iterator[Tuple[str, int]]:
     """Every import anywhere in the module, in source order, except under ``if TYPE_CHECKING:``."""
-    pending: List[ast.stmt] = list(tree.body)
+    pending: List[ast.stmt] = list(reversed(tree.body))  # a stack: the next statement is last
     seen: Set[str] = set()
     while pending:
-        node = pending.pop(0)
+        node = pending.pop()
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for _, target in _import_targets(node, module, is_package):
+            for _, _, target in _import_targets(node, module, is_package):
                 if target not in seen:
                     seen.add(target)
                     yield target, node.lineno
@@ -110,28 +118,28 @@ def _runtime_imports(tree: ast.Module, module: str, is_package: bool) -> Iterato
                 inner.extend(handler.body)
             for case in getattr(node, "cases", ()) or ():
                 inner.extend(case.body)
-        pending[:0] = [s for s in inner if isinstance(s, ast.stmt)]
+        pending.extend(reversed([s for s in inner if isinstance(s, ast.stmt)]))
 
 
 def _top_level(tree: ast.Module) -> Iterator[ast.stmt]:
     """Module-level statements, also inside top-level ``if``/``try`` (TYPE_CHECKING included)."""
-    pending: List[ast.stmt] = list(tree.body)
+    pending: List[ast.stmt] = list(reversed(tree.body))
     while pending:
-        node = pending.pop(0)
+        node = pending.pop()
         yield node
         if isinstance(node, (ast.If, ast.Try)):
             inner = list(node.body) + list(node.orelse) + list(getattr(node, "finalbody", []))
             for handler in getattr(node, "handlers", []):
                 inner.extend(handler.body)
-            pending[:0] = inner
+            pending.extend(reversed(inner))
 
 
 def _module_bindings(tree: ast.Module, module: str, is_package: bool) -> Iterator[Tuple[str, str]]:
     for node in _top_level(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for local, qualified in _import_targets(node, module, is_package):
+            for local, bound, _ in _import_targets(node, module, is_package):
                 if local:
-                    yield local, qualified
+                    yield local, bound
 
 
 def _module_facts(
@@ -174,7 +182,7 @@ def _module_facts(
 
 
 def _snippet_fact(
-    types: TypeFacts, lines: List[str], node: ast.expr, words: Set[str], annotation: bool
+    types: TypeFacts, lines: List[str], node: ast.expr, words: FrozenSet[str], annotation: bool
 ) -> Optional[TypeFact]:
     text = _segment(lines, node)
     if text is None:
