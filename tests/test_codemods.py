@@ -444,35 +444,45 @@ def _codemod(target: str, *args: str) -> subprocess.CompletedProcess:  # type: i
     )
 
 
-def _summary(transformed: int, warnings: int) -> List[str]:
-    return [
-        f" - Transformed {transformed} files successfully.",
-        " - Skipped 0 files.",
-        " - Failed to codemod 0 files.",
-        f" - {warnings} warnings were generated.",
-    ]
-
-
 def _summary_lines(stderr: str) -> List[str]:
     return [line for line in stderr.splitlines() if line.startswith(" - ")]
 
 
-def test_libcst_tool_runs_sort_unordered_iteration(tmp_path: Path) -> None:
-    path = tmp_path / "m.py"
-    path.write_text("def f(s: set[str]):\n    return list(s)\n")
-    completed = _codemod("orch_lint.codemods.sort_unordered.SortUnorderedIteration", str(path))
-    assert completed.returncode == 0, completed.stderr
-    assert _summary_lines(completed.stderr) == _summary(1, 0)
-    assert path.read_text() == "def f(s: set[str]):\n    return sorted(s)\n"
+TRANSFORMED_ONE = [
+    " - Transformed 1 files successfully.", " - Skipped 0 files.", " - Failed to codemod 0 files.",
+    " - 0 warnings were generated.",
+]
 
 
-def test_libcst_tool_runs_inject_clock(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "target, args, before, after",
+    [
+        pytest.param(
+            "orch_lint.codemods.sort_unordered.SortUnorderedIteration", [],
+            "def f(s: set[str]):\n    return list(s)\n", "def f(s: set[str]):\n    return sorted(s)\n",
+            id="SortUnorderedIteration",
+        ),
+        pytest.param(
+            "orch_lint.codemods.inject_clock.InjectClock", ["--clock", "app.clock.now"],
+            "import time\n\nstarted = time.time()\n", "from app.clock import now\n\nstarted = now()\n",
+            id="InjectClock",
+        ),
+        pytest.param(  # by its short name, through .libcst.codemod.yaml
+            "type_checking_imports.TypeCheckingImports", [],
+            "import sqlite3\n\n\ndef f(db: sqlite3.Connection) -> None:\n    pass\n",
+            "from __future__ import annotations\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+            "    import sqlite3\n\n\ndef f(db: sqlite3.Connection) -> None:\n    pass\n",
+            id="TypeCheckingImports",
+        ),
+    ],
+)
+def test_libcst_tool_runs_the_codemod(tmp_path: Path, target: str, args: List[str], before: str, after: str) -> None:
     path = tmp_path / "m.py"
-    path.write_text("import time\n\nstarted = time.time()\n")
-    completed = _codemod("orch_lint.codemods.inject_clock.InjectClock", "--clock", "app.clock.now", str(path))
+    path.write_text(before)
+    completed = _codemod(target, *args, str(path))
     assert completed.returncode == 0, completed.stderr
-    assert _summary_lines(completed.stderr) == _summary(1, 0)
-    assert path.read_text() == "from app.clock import now\n\nstarted = now()\n"
+    assert _summary_lines(completed.stderr) == TRANSFORMED_ONE
+    assert path.read_text() == after
 
 
 def test_libcst_tool_rejects_a_bad_clock(tmp_path: Path) -> None:
@@ -482,18 +492,6 @@ def test_libcst_tool_rejects_a_bad_clock(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert "argument --clock: expected package.module.function, got 'now'" in completed.stderr
     assert path.read_text() == "import time\n"
-
-
-def test_libcst_tool_runs_type_checking_imports(tmp_path: Path) -> None:
-    path = tmp_path / "m.py"
-    path.write_text("import sqlite3\n\n\ndef f(db: sqlite3.Connection) -> None:\n    pass\n")
-    completed = _codemod("type_checking_imports.TypeCheckingImports", str(path))
-    assert completed.returncode == 0, completed.stderr
-    assert _summary_lines(completed.stderr) == _summary(1, 0)
-    assert path.read_text() == (
-        "from __future__ import annotations\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import sqlite3\n\n\n"
-        "def f(db: sqlite3.Connection) -> None:\n    pass\n"
-    )
 
 
 def test_libcst_tool_lists_the_codemods_by_short_name() -> None:

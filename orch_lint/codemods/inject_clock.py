@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Set, Union
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
@@ -173,7 +173,7 @@ class _Identifiers(cst.CSTVisitor):
         super().__init__()
         self.names: Set[str] = set()
         #: (module, name) -> local name, for absolute ``from module import name [as local]``.
-        self.imported: Dict[tuple, str] = {}
+        self.imported: Dict[Tuple[str, str], str] = {}
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names.add(node.value)
@@ -189,7 +189,7 @@ class _Identifiers(cst.CSTVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
             return True
-        module = get_full_name_for_node(node.module)
+        module = get_full_name_for_node(node.module) or ""
         for alias in node.names:
             name = alias.evaluated_name
             local = alias.evaluated_alias or name

@@ -9,7 +9,7 @@ body only adds to a set.
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterator, Optional
+from typing import ClassVar, Iterator, Optional, Sequence
 
 import libcst as cst
 
@@ -27,7 +27,8 @@ def sorted_call(node: cst.BaseExpression) -> cst.Call:
     """``sorted(node)``. The node's outer parentheses become the call's own, so comments and line
     breaks inside them stay where they were: ``(  # why\\n  a | b\\n)`` -> ``sorted(  # why\\n  a | b\\n)``.
     """
-    lpar, rpar = getattr(node, "lpar", ()), getattr(node, "rpar", ())
+    lpar: Sequence[cst.LeftParen] = getattr(node, "lpar", ())
+    rpar: Sequence[cst.RightParen] = getattr(node, "rpar", ())
     if not lpar or isinstance(node, (cst.Tuple, cst.GeneratorExp)):  # their parentheses are syntax
         return cst.Call(func=cst.Name("sorted"), args=[cst.Arg(node)])
     inner = node.with_changes(lpar=lpar[1:], rpar=rpar[:-1])
@@ -45,7 +46,7 @@ def _literal_separator_join(func: cst.BaseExpression) -> bool:
 
 def _only_adds_to_sets(body: cst.BaseSuite) -> bool:
     """A loop body made only of ``s.add(x)`` (or update/discard/remove), ``pass`` and ``continue``."""
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [cst.SimpleStatementLine(body.body)]  # type: ignore[attr-defined]
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [cst.SimpleStatementLine(body.body)]  # type: ignore[attr-defined,arg-type]
     if not statements:
         return False
     for statement in statements:
