@@ -173,6 +173,14 @@ def test_noqa_suppressed_sites_are_not_fixed(project: Project) -> None:
     assert (project.root / "core/m.py").read_text() == source.replace("a, list(s)", "a, sorted(s)")
 
 
+def test_without_paths_fix_works_on_the_configured_core(project: Project) -> None:
+    unordered = "def f(s: set[str]):\n    return list(s)\n"
+    project.write({"pyproject.toml": "[tool.orch-lint]\ncore = ['core']\n", "core/m.py": unordered, "app/m.py": unordered})
+    assert project.main("fix") == (0, "Fixed 1 finding; 0 remaining.\n", "")
+    assert (project.root / "core/m.py").read_text() == unordered.replace("list", "sorted")
+    assert (project.root / "app/m.py").read_text() == unordered
+
+
 def test_files_outside_the_core_are_not_touched(project: Project) -> None:
     unordered = "def f(s: set[str]):\n    return list(s)\n"
     project.write({"pyproject.toml": "[tool.orch-lint]\ncore = ['core']\n", "core/m.py": unordered, "app/m.py": unordered})
