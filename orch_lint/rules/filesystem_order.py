@@ -15,6 +15,7 @@ order-insensitive; the first use that shows the order is reported on the listing
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Dict, Optional, Set, Tuple
 
 import libcst as cst
@@ -43,14 +44,14 @@ NEUTRAL_METHODS = frozenset({"append", "extend", "insert", "remove", "count", "c
 ITERATING_CALLS = FIRST_ARGUMENT_SINKS | {"builtins.zip", "builtins.map", "builtins.filter", "builtins.next"}
 
 
+@dataclass(frozen=True, eq=False)
 class _Tracked:
     """A listing kept in a local name until a use shows its order (or ``.sort()`` fixes it)."""
 
-    def __init__(self, scope: Scope, call: cst.Call, kind: str, fixable: bool) -> None:
-        self.scope = scope  # held, so that its id is never reused while tracked
-        self.call = call
-        self.kind = kind
-        self.fixable = fixable
+    scope: Scope  # held, so that its id is never reused while tracked
+    call: cst.Call
+    kind: str
+    fixable: bool
 
 
 class FilesystemOrder(Rule):
