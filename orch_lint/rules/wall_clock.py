@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional, Set
+from typing import FrozenSet, Optional
 
 import libcst as cst
 
 from orch_lint.model import Invalid, Options, Valid
-from orch_lint.rule import Rule
+from orch_lint.rule import FileContext
+from orch_lint.rules._references import NameReference
 
 #: Reads of the clock whatever the arguments.
 WALL_CLOCK = frozenset(
@@ -25,7 +26,7 @@ CLOCK_WITHOUT_ARGUMENT = {
 }
 
 
-class WallClockRead(Rule):
+class WallClockRead(NameReference):
     """A wall-clock read makes evaluate() depend on when it runs, not on its events."""
 
     code = "DET101"
@@ -70,30 +71,11 @@ class WallClockRead(Rule):
         Invalid("import time\ndef f(factory=time.gmtime):\n    return factory()\n", at=(2, 15)),
     ]
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._clock = WALL_CLOCK | self.options.extend_wall_clock
-        #: References handed on to be called later with no argument: defaults and factories.
-        self._called_later: Set[int] = set()
 
-    def visit_Param(self, node: cst.Param) -> None:
-        if node.default is not None:
-            self._called_later.add(id(node.default))
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None and node.keyword.value == "default_factory":
-            self._called_later.add(id(node.value))
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._check(node)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._check(node)
-
-    def _check(self, node: cst.BaseExpression) -> None:
-        qualified = self.names.qualified(node)
-        if qualified is None:
-            return
+    def check(self, node: cst.BaseExpression, qualified: str) -> None:
         if qualified in self._clock or self._reads_clock_without_argument(node, qualified):
             self.report(node, self.message.format(name=qualified))
 
@@ -101,9 +83,9 @@ class WallClockRead(Rule):
         pure_arity = CLOCK_WITHOUT_ARGUMENT.get(qualified)
         if pure_arity is None:
             return False
-        call: Optional[cst.Call] = self.names.call_of(node)
+        call: Optional[cst.Call] = self.call_of(node)
         if call is None:
-            return id(node) in self._called_later
+            return self.called_without_arguments_later(node)
         positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
         if any(arg.star for arg in call.args):
             return False
