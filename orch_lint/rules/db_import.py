@@ -6,9 +6,10 @@ from typing import Optional
 
 import libcst as cst
 
-from orch_lint.analysis.names import dotted_name, resolve_relative
+from orch_lint.analysis.names import resolve_relative
 from orch_lint.model import Invalid, Options, Valid
-from orch_lint.rule import Rule
+from orch_lint.rule import FileContext
+from orch_lint.rules._imports import ImportedModules
 
 DATABASE_MODULES = (
     "sqlite3", "dbm", "shelve", "sqlalchemy", "sqlmodel", "psycopg", "psycopg2", "psycopg_pool",
@@ -27,7 +28,7 @@ def matches_module(name: str, prefixes: "tuple[str, ...]") -> Optional[str]:
     return None
 
 
-class DatabaseImport(Rule):
+class DatabaseImport(ImportedModules):
     """The core is db-free: a row becomes a core event at one boundary outside it."""
 
     code = "DET301"
@@ -58,36 +59,17 @@ class DatabaseImport(Rule):
         Invalid("from django import db\n", at=(1, 20)),
     ]
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._forbidden = DATABASE_MODULES + tuple(self.options.forbidden_imports)
 
-    def _check(self, node: cst.CSTNode, name: Optional[str]) -> bool:
+    def judge(self, node: cst.CSTNode, name: Optional[str]) -> bool:
         if name is None or self.names.in_type_checking():
             return False
         if matches_module(name, self._forbidden) is None:
             return False
         self.report(node, self.message.format(name=name))
         return True
-
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            self._check(alias.name, dotted_name(alias.name))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        source = dotted_name(node.module) if node.module is not None else ""
-        names = self.names
-        base = resolve_relative(names.module_name, names.is_package, len(node.relative), source or "")
-        if base is None:
-            return
-        if node.module is not None and self._check(node.module, base):
-            return
-        if isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            imported = dotted_name(alias.name)
-            if imported is not None:
-                self._check(alias.name, f"{base}.{imported}")
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.names.qualified(node.func) not in DYNAMIC_IMPORTERS or not node.args:
@@ -106,4 +88,4 @@ class DatabaseImport(Rule):
                 return
             level = len(target) - len(target.lstrip("."))
             target = resolve_relative(package.evaluated_value, True, level, target.lstrip(".")) or ""
-        self._check(node, target or None)
+        self.judge(node, target or None)

@@ -12,13 +12,13 @@ from typing import Callable, ClassVar, Dict, Optional
 
 import libcst as cst
 
-from orch_lint.analysis.names import dotted_name, resolve_relative
 from orch_lint.model import Invalid, Options, Valid
-from orch_lint.rule import FileContext, Rule
+from orch_lint.rule import FileContext
+from orch_lint.rules._imports import ImportedModules
 from orch_lint.rules.db_import import DATABASE_MODULES, matches_module
 
 
-class TransitiveDatabaseImport(Rule):
+class TransitiveDatabaseImport(ImportedModules):
     """A helper that imports the db layer brings the database into every core module that uses it."""
 
     code = "DET302"
@@ -61,7 +61,7 @@ class TransitiveDatabaseImport(Rule):
         project = context.project
         self._chain = getattr(project, "import_chain", None)
 
-    def _check(self, node: cst.CSTNode, name: Optional[str]) -> bool:
+    def judge(self, node: cst.CSTNode, name: Optional[str]) -> bool:
         """Report ``name`` if it is first-party and reaches a forbidden module; True if it did."""
         if self._chain is None or name is None or self.names.in_type_checking() or self._forbidden(name):
             return False
@@ -71,21 +71,5 @@ class TransitiveDatabaseImport(Rule):
         self.report(node, self.message.format(chain=" -> ".join(chain)))
         return True
 
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            self._check(alias.name, dotted_name(alias.name))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        names = self.names
-        source = dotted_name(node.module) if node.module is not None else ""
-        base = resolve_relative(names.module_name, names.is_package, len(node.relative), source or "")
-        if base is None:
-            return
-        if node.module is not None and (self._forbidden(base) or self._check(node.module, base)):
-            return
-        if isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            imported = dotted_name(alias.name)
-            if imported is not None:
-                self._check(alias.name, f"{base}.{imported}")
+    def settles(self, module: str) -> bool:
+        return self._forbidden(module)  # the module itself is forbidden: DET301 reports it
