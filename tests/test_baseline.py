@@ -174,3 +174,11 @@ def test_new_findings_pure() -> None:
     entries = baselines.record(items, root)
     assert [(e.path, e.count) for e in entries] == [("a.py", 2)]
     assert baselines.loads(baselines.dumps(entries), "b.json") == {entries[0].fingerprint: 2}
+
+
+def test_readme_example(tmp_path: Path) -> None:
+    from readme_snippets import example_after, run_shell
+
+    script, expected = example_after("### Adopting on an existing codebase: a baseline")
+    result = run_shell(script, tmp_path)
+    assert (result.returncode, result.stdout) == (1, expected)

@@ -188,3 +188,24 @@ def test_one_libcst_parse_per_file_and_the_config_is_loaded_once(tree: Path, mon
         ("core/order.py", 9, 20, "DET202"),
         ("core/legacy.py", 9, 11, "DET101"),
     ]
+
+
+def test_readme_example_and_ci_snippet(tmp_path: Path) -> None:
+    import yaml
+
+    from readme_snippets import README, example_after, run_shell
+
+    script, expected = example_after("## flake8")
+    result = run_shell(script, tmp_path)
+    assert (result.returncode, result.stdout) == (1, expected)
+    workflow = re.search(r"```yaml\n(# \.github/workflows/determinism\.yml\n.*?)```", README.read_text(), re.DOTALL)
+    assert workflow, "the README shows a flake8 CI workflow"
+    steps = yaml.safe_load(workflow.group(1))["jobs"]["flake8"]["steps"]
+    command = steps[-1]["run"]
+    assert command.startswith("flake8 --select DET --format ")
+    annotations = run_shell(command, tmp_path / "try-flake8")
+    assert (annotations.returncode, annotations.stdout) == (
+        1,
+        "::error file=./core/clock.py,line=5,col=12,title=DET101::"
+        f"{MESSAGE_101.format('time.time')}\n",
+    )

@@ -276,3 +276,22 @@ def test_statistics_align_counts(project: Project) -> None:
     project.write({"core/many.py": "import time\n" + "x = time.time()\n" * 12, "core/one.py": "import sqlite3\n"})
     code, out, _ = project.main("check", "--statistics", "core")
     assert [line[:10] for line in out.splitlines()[-2:]] == ["12  DET101", " 1  DET301"]
+
+
+def test_readme_github_example_and_sarif_upload_snippet(tmp_path: Path) -> None:
+    import yaml
+
+    from readme_snippets import README, example_after, run_shell
+
+    script, expected = example_after("### GitHub annotations")
+    result = run_shell(script, tmp_path)
+    assert (result.returncode, result.stdout) == (1, expected)
+    snippet = re.search(r"### SARIF for code scanning\n.*?```yaml\n(.*?)```", README.read_text(), re.DOTALL)
+    assert snippet
+    steps = yaml.safe_load(snippet.group(1))
+    assert steps[0]["run"] == "orch-lint check --format sarif > orch-lint.sarif"
+    assert steps[1]["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert steps[1]["with"] == {"sarif_file": "orch-lint.sarif"}
+    sarif_run = run_shell(steps[0]["run"] + " core", tmp_path / "try-github")
+    assert sarif_run.returncode == 1
+    validate(json.loads((tmp_path / "try-github" / "orch-lint.sarif").read_text()))

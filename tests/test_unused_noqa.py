@@ -6,6 +6,7 @@ the semantics that need a config, the CLI, or several rules at once.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import List, Tuple
 
 import libcst as cst
@@ -173,3 +174,14 @@ def test_cli_summary_counts_det900_among_fixable(project: Project) -> None:
     assert code == 1
     assert finding_lines(out) == ["a.py:1:8: DET900", "a.py:2:8: DET900"]
     assert out.splitlines()[-1] == "Found 2 findings in 1 file (1 checked). 2 fixable with `orch-lint fix`."
+
+
+def test_readme_example(tmp_path: Path) -> None:
+    from readme_snippets import example_after, run_shell
+
+    script, expected = example_after("### Exemptions that outlived their reason: DET900")
+    result = run_shell(script, tmp_path)
+    assert (result.returncode, result.stdout) == (1, expected)
+    assert (tmp_path / "try-noqa" / "core" / "clock.py").read_text() == (
+        "import time\n\n\ndef stamp():\n    return time.time()\n"
+    )
