@@ -52,6 +52,8 @@ class LintResult:
     noqa: Tuple[Noqa, ...] = field(default=(), compare=False)
     #: Each reported fix as a text edit, when asked for (SARIF ``fixes``).
     edits: Tuple[Tuple[Finding, "TextEdit"], ...] = field(default=(), compare=False)
+    #: Noqa comments naming DET401 while its findings are deferred: DET900 judges them after.
+    pending_noqa: Tuple[Noqa, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -291,10 +293,13 @@ def lint_module(
     if HazardousCall.code not in hidden:
         kept.extend((finding, None) for finding in call_findings[0])
         suppressed.extend(call_findings[1])
+    pending: Tuple[Noqa, ...] = ()
     if candidates:
         ran = {rule.code for rule in active + silent} - {UnusedNoqa.code}
-        if defer_calls:  # DET401's findings are decided later, by the runner: its codes are not judged here
+        if defer_calls and HazardousCall.code in ran:
+            # DET401's findings are decided later, by the runner: its codes are judged then
             ran.discard(HazardousCall.code)
+            pending = UnusedNoqa.pending(candidates, positions, HazardousCall.code)
         for finding, stale_fix in UnusedNoqa.findings(candidates, positions, covered, ran, path):
             comment = noqa.get(finding.line)
             if comment is not None and comment.suppresses(finding.code):
@@ -320,8 +325,8 @@ def lint_module(
                 enabled=enabled,
             )
             return replace(result, findings=after.findings, suppressed=after.suppressed,
-                           call_summary=after.call_summary, noqa=after.noqa)
-    return replace(result, call_summary=call_summary, noqa=tuple(noqa.values()))
+                           call_summary=after.call_summary, noqa=after.noqa, pending_noqa=after.pending_noqa)
+    return replace(result, call_summary=call_summary, noqa=tuple(noqa.values()), pending_noqa=pending)
 
 
 def _text_edits(

@@ -19,6 +19,7 @@ from orch_lint.analysis.project import Project
 from orch_lint.config import Config, ConfigFinder
 from orch_lint.engine import lint_source
 from orch_lint.rules.hazard_call import HazardousCall
+from orch_lint.rules.unused_noqa import UnusedNoqa
 from orch_lint.runner import iter_python_files, load_project, module_identity, summarize_first_party
 
 Result = Tuple[int, int, str, type]
@@ -97,7 +98,12 @@ class OrchLintChecker:
             defer_calls=True,
         )
         findings = list(result.findings)
-        if result.call_summary is not None and HazardousCall.code in config.codes_for(self.path):
-            findings += HazardousCall.findings(result.call_summary, self.call_graph(config), str(self.path), {})[0]
+        codes = config.codes_for(self.path)
+        if result.call_summary is not None and HazardousCall.code in codes:
+            calls = HazardousCall.findings(result.call_summary, self.call_graph(config), str(self.path), {})[0]
+            findings += calls
+            if UnusedNoqa.code in codes:
+                lines = {finding.line for finding in calls}
+                findings += UnusedNoqa.deferred_findings(result.pending_noqa, HazardousCall.code, lines, str(self.path))
         for finding in sorted(findings):
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

@@ -29,6 +29,7 @@ from orch_lint.model import Finding, LintError
 from orch_lint.parallel import LintOptions, lint_all
 from orch_lint.progress import Progress
 from orch_lint.rules.hazard_call import HazardousCall
+from orch_lint.rules.unused_noqa import UnusedNoqa
 
 #: Directories never walked into: VCS data, virtualenvs, caches and build output.
 SKIP_DIRECTORIES = frozenset(
@@ -377,11 +378,15 @@ def hazardous_calls(
     graph = CallGraph(sorted(summaries.values(), key=lambda s: s.module), deterministic=tuple(dict.fromkeys(deterministic)))
     found: List[Finding] = []
     for task, result in linted:
-        if result.call_summary is None or HazardousCall.code not in task.config.codes_for(task.path):
+        codes = task.config.codes_for(task.path)
+        if result.call_summary is None or HazardousCall.code not in codes:
             continue
         noqa = {comment.line: comment for comment in result.noqa}
-        kept, _ = HazardousCall.findings(result.call_summary, graph, task.display, noqa)
+        kept, suppressed = HazardousCall.findings(result.call_summary, graph, task.display, noqa)
         found.extend(kept)
+        if result.pending_noqa and UnusedNoqa.code in codes:
+            lines = {finding.line for finding in kept + suppressed}
+            found.extend(UnusedNoqa.deferred_findings(result.pending_noqa, HazardousCall.code, lines, task.display))
     return found
 
 

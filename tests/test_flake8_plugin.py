@@ -45,6 +45,7 @@ EXPECTED = [
      "iteration over dict `table` feeds output in insertion order: wrap it in sorted(...) or use an order-insensitive consumer"),
     ("core/stale.py", 4, 15, "DET900", STALE.format("DET101")),
     ("core/stale.py", 8, 8, "DET900", STALE.format("DET201")),
+    ("core/stale.py", 10, 8, "DET900", STALE.format("DET401")),  # judged after the project's call graph
 ]
 
 Row = Tuple[str, int, int, str, str]
@@ -114,6 +115,7 @@ def test_flake8_noqa_per_file_ignores_and_extend_ignore_apply(tree: Path) -> Non
         ("core/order.py", 9, "DET202"),
         ("core/stale.py", 4, "DET900"),
         ("core/stale.py", 8, "DET900"),
+        ("core/stale.py", 10, "DET900"),
     ]
 
 

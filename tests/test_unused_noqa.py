@@ -156,6 +156,30 @@ def test_a_noqa_for_det401_is_not_judged_while_its_findings_are_deferred() -> No
     assert heads(source) == [(1, 8, "DET900")]
 
 
+def test_det401_noqa_is_judged_once_the_project_call_graph_is_known(project: Project) -> None:
+    """The runner decides DET401 after every file; its noqa codes are judged then (no fix)."""
+    project.write(
+        {
+            "core/helpers.py": CLOCK + "def stamp():\n    return time.time()  # noqa: DET101\n",
+            "core/decide.py": (
+                "from core.helpers import stamp\n\n\n"
+                "def decide():\n    return stamp()  # noqa: DET401\n\n\n"
+                "def other():\n    return 1  # noqa: DET401, DET101\n"
+            ),
+            "core/__init__.py": "",
+        }
+    )
+    code, out, _ = project.main("check", "core")
+    assert code == 1
+    assert out.splitlines() == [
+        f"core/decide.py:9:15: DET900 {STALE.format(codes='DET101')}",
+        f"core/decide.py:9:15: DET900 {STALE.format(codes='DET401')}",
+        "Found 2 findings in 1 file (3 checked). 1 fixable with `orch-lint fix`.",
+    ]
+    project.write({"pyproject.toml": '[tool.orch-lint]\nignore = ["DET401"]\n'})
+    assert finding_lines(project.main("check", "core")[1]) == ["core/decide.py:9:15: DET900"]
+
+
 def test_noqa_lines_are_counted_by_newlines_not_form_feeds() -> None:
     source = CLOCK + "\x0c\na = time.time()  # noqa: DET101\n"
     assert heads(source) == []

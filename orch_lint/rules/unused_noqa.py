@@ -24,7 +24,7 @@ import libcst as cst
 
 from orch_lint.model import Finding, Fix, Invalid, Valid
 from orch_lint.rule import Rule
-from orch_lint.suppression import NOQA
+from orch_lint.suppression import NOQA, Noqa
 
 OWN_PREFIX = "DET"
 #: A cheap test on the whole text before any comment is looked for: a noqa naming a DET code.
@@ -167,6 +167,36 @@ class UnusedNoqa(Rule):
             finding = Finding(path, line, column + candidate.directive.start, cls.code, message, True, True)
             results.append((finding, fix))
         return results
+
+    @classmethod
+    def pending(
+        cls, candidates: Iterable[NoqaComment], positions: Dict[int, Tuple[int, int]], deferred: str
+    ) -> Tuple[Noqa, ...]:
+        """The comments naming ``deferred`` (DET401, decided once the whole project is known),
+        where they stand, for ``deferred_findings`` to judge then."""
+        pending = []
+        for candidate in candidates:
+            codes = candidate.directive.codes
+            if any(cls.code.startswith(code) for code in codes):
+                continue
+            if any(code.startswith(OWN_PREFIX) and deferred.startswith(code) for code in codes):
+                line, column = positions[id(candidate.comment)]
+                pending.append(Noqa(line, column + candidate.directive.start, frozenset(codes)))
+        return tuple(pending)
+
+    @classmethod
+    def deferred_findings(
+        cls, pending: Iterable[Noqa], deferred: str, reported_lines: Collection[int], path: str
+    ) -> List[Finding]:
+        """DET900 for the ``deferred`` codes of ``pending`` comments on lines where that rule
+        reported nothing (suppressed or not). No fix: the tree is gone by then."""
+        found = []
+        for noqa in pending:
+            if noqa.line in reported_lines or noqa.codes is None:
+                continue
+            stale = sorted(code for code in noqa.codes if code.startswith(OWN_PREFIX) and deferred.startswith(code))
+            found.append(Finding(path, noqa.line, noqa.column, cls.code, cls.message.format(codes=", ".join(stale))))
+        return found
 
     @classmethod
     def _stale(cls, directive: Directive, ran: Collection[str], used: Collection[str]) -> List[str]:
