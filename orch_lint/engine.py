@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Collection, Dict, List, Optional, Sequence, Set, Tuple, Type
+from typing import Any, Collection, Dict, List, Optional, Sequence, Set, Tuple, Type, cast
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, WhitespaceInclusivePositionProvider
@@ -355,7 +355,7 @@ def _text_edits(
 
 def _rendered_in_place(module: cst.Module, fix: Fix, where: Any) -> str:
     """The replacement's code as the fixed module holds it: everything around it is unchanged."""
-    fixed = module.deep_replace(fix.target, fix.replacement).code  # type: ignore[arg-type]
+    fixed = cast(cst.Module, module.deep_replace(fix.target, fix.replacement)).code
     old = module.code
     starts = [0] + [match.end() for match in re.finditer(r"\r\n|\r|\n", old)]
     start = starts[where.start.line - 1] + where.start.column
