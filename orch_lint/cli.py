@@ -8,14 +8,28 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
-from orch_lint import __version__
-from orch_lint.config import ConfigError, ConfigFinder
-from orch_lint.explain import UnknownRule, rule_page
-from orch_lint.output import FORMATTERS, MACHINE_FORMATS, OutputContext, format_statistics
-from orch_lint.rules import ALL_RULES
-from orch_lint.runner import RunResult, run, write_baseline_file
+from orch_lint import __version__, replay
+
+if TYPE_CHECKING:
+    from orch_lint.config import ConfigError, ConfigFinder
+    from orch_lint.explain import UnknownRule, rule_page
+    from orch_lint.output import FORMATTERS, MACHINE_FORMATS, OutputContext, format_statistics
+    from orch_lint.rules import ALL_RULES
+    from orch_lint.runner import RunResult, run, write_baseline_file
+
+
+def _import_commands() -> None:
+    """The commands' modules, imported once the cache could not answer: a replayed ``check``
+    (``replay``) never loads them, nor LibCST."""
+    global ConfigError, ConfigFinder, UnknownRule, rule_page, FORMATTERS, MACHINE_FORMATS
+    global OutputContext, format_statistics, ALL_RULES, RunResult, run, write_baseline_file
+    from orch_lint.config import ConfigError, ConfigFinder
+    from orch_lint.explain import UnknownRule, rule_page
+    from orch_lint.output import FORMATTERS, MACHINE_FORMATS, OutputContext, format_statistics
+    from orch_lint.rules import ALL_RULES
+    from orch_lint.runner import RunResult, run, write_baseline_file
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -57,6 +71,47 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_common(command: argparse.ArgumentParser) -> None:
     command.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories")
     command.add_argument("--config", type=Path, metavar="FILE", help="use this config for every file")
+    command.add_argument(
+        "--jobs", "-j", type=_positive, metavar="N", help="processes to lint with (default: every core)"
+    )
+    command.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    command.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar, and no summary line after the findings"
+    )
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive number of processes, got {value!r}")
+    return number
+
+
+def speed_options(args: argparse.Namespace, finder: ConfigFinder) -> Dict[str, Any]:
+    """``--jobs``, the cache (unless ``--no-cache``) and the progress bar, for ``run``."""
+    from orch_lint.parallel import default_jobs
+    from orch_lint.progress import Progress
+
+    stream = getattr(sys.stderr, "uncaptured", sys.stderr)
+    cache_dir = None if args.no_cache else replay.cache_directory(finder.cwd, args.config)
+    return {
+        "jobs": args.jobs or default_jobs(),
+        "cache_dir": cache_dir,
+        "progress": Progress(0, stream, enabled=not args.quiet),
+    }
+
+
+def quiet_text(text: str) -> str:
+    """Text output without its summary: only the ``path:line:col: CODE message`` lines."""
+    return "".join(line for line in text.splitlines(keepends=True) if _is_finding_line(line))
+
+
+def _is_finding_line(line: str) -> bool:
+    head = line.split(" ", 2)
+    return len(head) >= 2 and head[0].count(":") >= 3 and head[1][:1].isalpha() and head[1][-1:].isdigit()
 
 
 def default_paths(finder: ConfigFinder) -> List[Path]:
@@ -78,7 +133,7 @@ def command_check(args: argparse.Namespace, finder: ConfigFinder) -> int:
     paths = args.paths or default_paths(finder)
     if args.write_baseline is not None:
         return write_baseline(args.write_baseline, paths, finder)
-    result = run(paths, finder, baseline=args.baseline, edits=args.format == "sarif")
+    result = run(paths, finder, baseline=args.baseline, edits=args.format == "sarif", **speed_options(args, finder))
     _print_problems(result)
     context = OutputContext(
         root=repository_root(finder),
@@ -86,10 +141,11 @@ def command_check(args: argparse.Namespace, finder: ConfigFinder) -> int:
         edits={finding: edit for outcome in result.results for finding, edit in outcome.edits},
         errors=result.errors,
     )
-    sys.stdout.write(FORMATTERS[args.format](result.findings, result.files_checked, context))
+    text = FORMATTERS[args.format](result.findings, result.files_checked, context)
+    sys.stdout.write(quiet_text(text) if args.quiet and args.format == "text" else text)
     if args.statistics:
         (sys.stderr if args.format in MACHINE_FORMATS else sys.stdout).write(format_statistics(result.findings))
-    if result.baselined and args.format == "text":
+    if result.baselined and args.format == "text" and not args.quiet:
         print(f"{result.baselined} accepted finding{'s' if result.baselined != 1 else ''} in the baseline not shown.")
     if result.errors:
         return EXIT_ERROR
@@ -125,7 +181,10 @@ def command_fix(args: argparse.Namespace, finder: ConfigFinder) -> int:
     says whether there is anything to change (1) or not (0).
     """
     paths = args.paths or default_paths(finder)
-    result = run(paths, finder, fix=True, unsafe_fixes=args.unsafe_fixes, diff=args.diff, baseline=args.baseline)
+    result = run(
+        paths, finder, fix=True, unsafe_fixes=args.unsafe_fixes, diff=args.diff, baseline=args.baseline,
+        **speed_options(args, finder),
+    )
     _print_problems(result)
     if args.diff:
         sys.stdout.write("".join(result.diffs))
@@ -203,7 +262,15 @@ def render_config_error(error: ConfigError) -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    replayable = replay.replayable(arguments)
+    if replayable:
+        cwd = Path.cwd().resolve()
+        replayed = replay.replay(arguments, cwd, replay.forced_config(arguments))
+        if replayed is not None:
+            return replayed
+    _import_commands()
+    args = build_parser().parse_args(arguments)
     if args.command == "rules":
         return command_rules(args)
     if args.command == "explain":
@@ -211,6 +278,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         finder = ConfigFinder(forced=args.config)
         if args.command == "check":
+            if replayable:
+                return _recorded_check(args, finder, arguments)
             return command_check(args, finder)
         return command_fix(args, finder)
     except ConfigError as error:
@@ -218,6 +287,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+
+
+def _recorded_check(args: argparse.Namespace, finder: ConfigFinder, arguments: List[str]) -> int:
+    """``check``, recorded for ``replay``: its roots are the current directory, the paths given
+    and the roots of the configs governing them (a config error: nothing is recorded)."""
+    try:
+        roots = [finder.cwd, finder.for_directory(finder.cwd).root]
+        for path in args.paths:
+            roots += [Path(path).absolute(), finder.for_path(Path(path)).root]
+    except ConfigError:
+        return command_check(args, finder)
+    cache_dir = replay.cache_directory(finder.cwd, args.config)
+    return replay.check_and_record(lambda: command_check(args, finder), arguments, finder.cwd, roots, cache_dir)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,6 +21,7 @@ from orch_lint.analysis.consumers import OrderContext
 from orch_lint.analysis.names import NameModel
 from orch_lint.analysis.types import TypeFacts
 from orch_lint.model import Finding, Fix, LintError, Options, Report
+from orch_lint.anchors import Anchors, anchored_positions
 from orch_lint.positions import start_positions
 from orch_lint.rule import FileContext, Rule
 from orch_lint.rules import ALL_RULES, RULES_BY_CODE
@@ -105,6 +106,8 @@ class Analysis:
     #: Reports of hazard rules run only to feed the call graph (not selected for this file).
     hidden_reports: List[Report] = field(default_factory=list)
     calls: Optional[CallSites] = None
+    #: Calls and functions numbered in source order, to read their positions from ``ast``.
+    anchors: Optional[Anchors] = None
 
 
 def analyse(
@@ -144,7 +147,8 @@ def analyse_file(
     types.prescan(module)
     order = OrderContext(names)
     context = FileContext(path, module, names, types, order, options, module_name, project)
-    visitors: List[cst.BatchableCSTVisitor] = [names, types, order]
+    anchors = Anchors()
+    visitors: List[cst.BatchableCSTVisitor] = [names, types, order, anchors]
     selected = {rule.code for rule in rules}
     calls: Optional[CallSites] = None
     extra: List[Type[Rule]] = []
@@ -161,25 +165,40 @@ def analyse_file(
     walk(module, visitors)
     shown = [r for r in context.reports if r.code in selected]
     hidden = [r for r in context.reports if r.code not in selected]
-    return Analysis(shown, hidden, calls)
+    return Analysis(shown, hidden, calls, anchors)
 
 
 def summarize_calls(
-    module: cst.Module, path: str, options: Options, module_name: Optional[str], is_package: bool = False
+    module: cst.Module, path: str, options: Options, module_name: Optional[str], is_package: bool = False,
+    source: Optional[str] = None,
 ) -> CallSummary:
     """The call facts of a first-party module outside the core (it is not linted, only summarized)."""
-    analysis = analyse_file(module, path, (), options, module_name, is_package, collect_calls=True)
-    return _call_summary(module, analysis, path)
+    analysis = analyse_file(module, path, (), options, module_name, is_package, collect_calls=True, source=source)
+    return _call_summary(module, analysis, path, source)
 
 
-def _call_summary(module: cst.Module, analysis: Analysis, path: str) -> CallSummary:
+def node_positions(
+    module: cst.Module, nodes: List[cst.CSTNode], source: Optional[str], anchors: Optional[Anchors]
+) -> Dict[int, Tuple[int, int]]:
+    """Start positions: from ``ast`` for the anchored nodes, by code generation for the rest."""
+    if nodes and source is not None and anchors is not None:
+        anchored = anchored_positions(source, anchors, nodes)
+        if anchored is not None:
+            rest = [node for node in nodes if id(node) not in anchored]
+            if rest:
+                anchored.update(start_positions(module, rest))
+            return anchored
+    return start_positions(module, nodes)
+
+
+def _call_summary(module: cst.Module, analysis: Analysis, path: str, source: Optional[str] = None) -> CallSummary:
     calls = analysis.calls
     assert calls is not None
     hazards = [r for r in analysis.reports + analysis.hidden_reports if r.code in HAZARD_KINDS]
     nodes: List[cst.CSTNode] = [r.node for r in hazards]
     nodes += [node for node, _, _ in calls.raw_sites]
     nodes += list(calls.functions.values())
-    positions = start_positions(module, nodes)
+    positions = node_positions(module, nodes, source, analysis.anchors)
     return build_summary(calls, hazards, positions, path)
 
 
@@ -247,7 +266,7 @@ def lint_module(
         analysis = analyse_file(
             parsed, path, active + silent, options, module_name, is_package, project, source=source
         )
-        call_summary = _call_summary(parsed, analysis, path) if analysis.calls is not None else None
+        call_summary = _call_summary(parsed, analysis, path, source) if analysis.calls is not None else None
     except RecursionError:
         return LintResult(path, error=LintError(path, "cannot analyse: code nested too deeply"))
     reports = analysis.reports
@@ -261,7 +280,7 @@ def lint_module(
         call_findings = HazardousCall.findings(call_summary, graph, path, noqa)
     if not reports and not call_findings[0] and not call_findings[1] and not candidates:
         return LintResult(path, call_summary=call_summary, noqa=tuple(noqa.values()))
-    positions = start_positions(parsed, [r.node for r in reports] + [c.comment for c in candidates])
+    positions = node_positions(parsed, [r.node for r in reports] + [c.comment for c in candidates], source, analysis.anchors)
     kept: List[Tuple[Finding, Optional[Fix]]] = []
     suppressed: List[Finding] = []
     #: Findings a noqa comment covers, applied or not: what DET900 judges the comments by.

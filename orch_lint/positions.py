@@ -57,7 +57,13 @@ class _StartRecorder(CodegenState):
                 self.unsupported = True  # a start hoisted from a child (an IndentedBlock): rare
             else:
                 self.syntactic[key] = len(self.tokens)
+                if len(self.syntactic) == len(self.wanted):
+                    raise _AllFound  # the rest of the file cannot move what is recorded
         return _NOTHING
+
+
+class _AllFound(Exception):
+    """Every wanted node's start is known: code generation stops there."""
 
 
 def _advance(line: int, column: int, text: str) -> Tuple[int, int]:
@@ -73,7 +79,10 @@ def start_positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[in
     if not wanted:
         return {}
     state = _StartRecorder(module, {id(node) for node in wanted})
-    module._codegen(state)
+    try:
+        module._codegen(state)
+    except _AllFound:
+        pass
     if state.unsupported:
         return _provider_positions(module, wanted)
     starts: Dict[int, int] = dict(state.inclusive)

@@ -351,7 +351,7 @@ def summarize_first_party(
     if isinstance(parsed, LintError):
         return None
     try:
-        summary = summarize_calls(parsed, display, config.options, module, is_package)
+        summary = summarize_calls(parsed, display, config.options, module, is_package, source.text)
     except RecursionError:
         return None
     if cache is not None:

@@ -40,6 +40,10 @@ class Project:
     modules: Dict[str, ModuleSummary] = field(default_factory=dict)
     #: Where each module's source lives (for adapters that need to read it again).
     files: Dict[str, str] = field(default_factory=dict)
+    #: Memo of ``exported_facts`` by (module, depth), and of each module's summary digest:
+    #: without it, re-exports fan out exponentially on a large package (Django: minutes).
+    _memo: Dict[Tuple[str, int], Dict[str, TypeFact]] = field(default_factory=dict, compare=False, repr=False)
+    _digests: Dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def is_first_party(self, module: str) -> bool:
         return module in self.modules
@@ -97,10 +101,14 @@ class Project:
 
     def exported_facts(self, module: str, depth: int = 0) -> Dict[str, TypeFact]:
         """A module's own facts, plus those of names it imports from first-party modules."""
+        memo = self._memo.get((module, depth))
+        if memo is not None:
+            return memo
         summary = self.modules.get(module)
         if summary is None or depth > _MAX_RE_EXPORT_DEPTH:
             return {}
         facts = dict(summary.facts)
+        self._memo[(module, depth)] = facts  # depth grows along a chain: never read half-built
         for local, qualified in summary.bindings:
             parent, _, name = qualified.rpartition(".")
             if parent not in self.modules or parent == module:
@@ -138,10 +146,17 @@ class Project:
         """
         digest = hashlib.sha256()
         for name in sorted(self.dependencies(module) if module is not None else []):
-            summary = self.modules[name]
-            digest.update(repr((name, summary.is_package, tuple(t for t, _ in summary.imports),
-                                summary.bindings, summary.facts)).encode("utf-8"))
+            digest.update(self._summary_digest(name))
         return digest.hexdigest()
+
+    def _summary_digest(self, name: str) -> bytes:
+        known = self._digests.get(name)
+        if known is None:
+            summary = self.modules[name]
+            known = hashlib.sha256(repr((name, summary.is_package, tuple(t for t, _ in summary.imports),
+                                         summary.bindings, summary.facts)).encode("utf-8")).hexdigest()
+            self._digests[name] = known
+        return known.encode("ascii")
 
 
 # -- the project, built from the linted files outward ------------------------------------------
