@@ -9,8 +9,9 @@ node's position is the k-th ``ast`` node's.
 
 Nothing is taken on trust: the counts must agree, and the source at every position must start
 with the node's first token (``def``, ``async``, ``(`` or a name). Any doubt (a count that
-differs, a token that does not match, a node of another kind, source ``ast`` cannot parse)
-returns None, and the caller falls back to the exact code generation pass.
+differs, a token that does not match, source ``ast`` cannot parse) returns None, and the caller
+falls back to the exact code generation pass; a node that is not anchored, or whose first token
+cannot be named (a literal argument), is left to that pass too.
 ``tests/test_speed_design.py`` compares both on real code.
 """
 
@@ -86,9 +87,11 @@ def anchored_positions(
     lines = _NEWLINE.split(source)
     positions: Dict[int, Tuple[int, int]] = {}
     for node, anchor in wanted:
-        found = _ast_node(anchor, calls, functions)
         expected = _first_token(node)
-        if found is None or expected is None or found.lineno > len(lines):
+        if expected is None:
+            continue  # a node whose first token we cannot name is left to the caller
+        found = _ast_node(anchor, calls, functions)
+        if found is None or found.lineno > len(lines):
             return None
         line = lines[found.lineno - 1]
         column = found.col_offset if line.isascii() else len(line.encode("utf-8")[: found.col_offset].decode("utf-8", "replace"))

@@ -60,9 +60,11 @@ def child_fields(cls: type) -> Tuple[str, ...]:
         ):
             fields.append((node.lineno, node.col_offset, node.args[1].value))  # type: ignore[arg-type]
     ordered = tuple(
-        name
-        for _, _, name in sorted(fields)  # type: ignore[misc]
-        if "whitespace" not in name and name not in _TRIVIA_FIELDS and name not in _OPERATOR_FIELDS
+        dict.fromkeys(  # a field may be named twice, in both arms of a conditional
+            name
+            for _, _, name in sorted(fields)  # type: ignore[misc]
+            if "whitespace" not in name and name not in _TRIVIA_FIELDS and name not in _OPERATOR_FIELDS
+        )
     )
     _child_fields[cls] = ordered
     return ordered
