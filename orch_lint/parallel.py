@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from orch_lint import __version__
 from orch_lint.cache import Cache, content_hash, digest
@@ -96,8 +96,10 @@ def lint_all(
     options: LintOptions,
     jobs: int = 1,
     progress: Optional[Progress] = None,
+    on_fresh: Optional[Callable[["FileTask", "LintResult", "Source"], None]] = None,
 ) -> Iterator[Tuple["FileTask", "LintResult", Optional["Source"]]]:
-    """Each task with its result (and its source), in the order of ``tasks``."""
+    """Each task with its result (and its source), in the order of ``tasks``; ``on_fresh`` is
+    told of each result that was linted rather than found in the cache."""
     from orch_lint.engine import LintResult
     from orch_lint.model import LintError
 
@@ -121,11 +123,14 @@ def lint_all(
     if progress is not None:
         progress.advance(len(tasks) - len(misses))
     work = [(tasks[i], sources[str(tasks[i].path)]) for i in misses]
+    work_sources = {i: sources[str(tasks[i].path)] for i in misses}
     for index, result in zip(misses, _run(work, project, options, jobs, progress)):
         results[index] = result
         key = keys[index]
         if key is not None and result.error is None:
             cache.put(key, result)
+            if on_fresh is not None:
+                on_fresh(tasks[index], result, work_sources[index])
     for task, result in zip(tasks, results):
         assert result is not None
         source = sources[str(task.path)]

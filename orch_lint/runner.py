@@ -342,7 +342,7 @@ def summarize_first_party(
     if isinstance(source, LintError):
         return None
     _, is_package = module_identity(Path(path))
-    key = digest(__version__, "calls", module, is_package, display, config.options, content_hash(source.text))
+    key = calls_key(module, is_package, display, config, source.text)
     if cache is not None:
         cached = cache.get(key)
         if isinstance(cached, CallSummary):
@@ -357,6 +357,11 @@ def summarize_first_party(
     if cache is not None:
         cache.put(key, summary)
     return summary
+
+
+def calls_key(module: str, is_package: bool, display: str, config: Config, text: str) -> str:
+    """The cache key of a module's call facts (the same whether it was linted or summarized)."""
+    return digest(__version__, "calls", module, is_package, display, config.options, content_hash(text))
 
 
 def hazardous_calls(
@@ -427,7 +432,14 @@ def run(
     options = LintOptions(fix=fix or diff, unsafe_fixes=unsafe_fixes, defer_calls=defer_calls, edits=edits)
     if progress is not None:
         progress.total = len(tasks)
-    for task, result, source in lint_all(tasks, sources, project, cache, options, jobs, progress):
+
+    def remember_calls(task: FileTask, result: LintResult, source: Source) -> None:
+        """A freshly linted file's call facts, kept also where a run that does not lint it looks."""
+        if result.call_summary is not None:
+            key = calls_key(result.call_summary.module, task.is_package, task.display, task.config, source.text)
+            cache.put(key, result.call_summary)
+
+    for task, result, source in lint_all(tasks, sources, project, cache, options, jobs, progress, remember_calls):
         _record(outcome, task, result, source, write=fix and not diff, diff=diff)
         linted.append((task, result))
         if keep_texts and source is not None:
