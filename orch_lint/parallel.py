@@ -55,9 +55,20 @@ def result_key(task: "FileTask", text: str, fingerprint: str, options: LintOptio
     """Everything a file's result depends on: change any of it and the entry is not found."""
     config = task.config
     return digest(
-        __version__, "result", task.display, task.module_name, task.is_package, config,
+        __version__, "result", task.display, task.module_name, task.is_package, _config_digest(config),
         config.codes_for(task.path), content_hash(text), fingerprint, options,
     )
+
+
+_config_digests: Dict[Any, str] = {}
+
+
+def _config_digest(config: Any) -> str:
+    """A config's digest, computed once per config (a run has one or a few, and many files)."""
+    known = _config_digests.get(config)
+    if known is None:
+        known = _config_digests[config] = digest(config)
+    return known
 
 
 # -- the worker side -------------------------------------------------------------------------

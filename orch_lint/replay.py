@@ -21,7 +21,7 @@ import hashlib
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, TextIO, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, TextIO, Tuple
 
 from orch_lint import __version__
 from orch_lint.cache import CACHE_DIR_NAME, Cache, digest
@@ -82,6 +82,10 @@ def cache_directory(cwd: Path, forced_config: Optional[Path] = None) -> Path:
     if isinstance(configured, str):
         return Path(os.path.abspath(path.parent / configured))
     return path.parent / CACHE_DIR_NAME
+
+
+#: Snapshots taken by a replay that missed, by roots, so the run after it need not take them again.
+_taken: Dict[Tuple[str, ...], str] = {}
 
 
 def manifest_key(argv: Sequence[str], cwd: Path) -> str:
@@ -166,9 +170,11 @@ def replay(argv: Sequence[str], cwd: Path, forced_config: Optional[Path] = None)
         return None
     roots, inputs, stdout, stderr, code = manifest
     try:
-        if snapshot([Path(root) for root in roots], cache.directory) != inputs:
-            return None
+        current = snapshot([Path(root) for root in roots], cache.directory)
     except (OSError, ValueError):
+        return None
+    if current != inputs:
+        _taken[tuple(roots)] = current  # the run that follows may record it: taken before it reads
         return None
     sys.stderr.write(stderr)
     sys.stdout.write(stdout)
@@ -194,9 +200,11 @@ def record(
 
 
 def replayable(argv: Sequence[str]) -> bool:
-    """Only a plain ``check`` is replayed: no ``--no-cache``, nothing written, no help."""
+    """Only a plain ``check`` of directories is replayed: no ``--no-cache``, nothing written."""
     if not argv or argv[0] != "check":
         return False
+    if any(arg.endswith((".py", ".pyi")) and os.path.isfile(arg) for arg in argv[1:]):
+        return False  # files named one by one (a pre-commit hook's): changed ones, almost surely
     blocked = ("--no-cache", "--write-baseline", "-h", "--help")
     return not any(arg == flag or arg.startswith(flag + "=") for arg in argv for flag in blocked)
 
@@ -241,7 +249,7 @@ def check_and_record(
     The inputs are digested before the run: a file changed while it runs makes the digest
     stale, so the next run misses instead of replaying an output of the old content.
     """
-    inputs = snapshot(roots, cache_dir)
+    inputs = _taken.pop(tuple(str(r) for r in roots), None) or snapshot(roots, cache_dir)
     out, err = _Tee(sys.stdout), _Tee(sys.stderr)
     previous = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = out, err  # type: ignore[assignment]

@@ -299,6 +299,7 @@ def load_project(
     tasks: Sequence[FileTask],
     sources: "Optional[Dict[str, Union[Source, LintError]]]" = None,
     cache: Optional[Cache] = None,
+    seen: "Optional[Dict[str, Union[Source, LintError]]]" = None,
 ) -> Project:
     """The first-party import graph and type facts, once per run (built in ``analysis.project``;
     only the reading happens here). The project root is each file's config root.
@@ -312,6 +313,8 @@ def load_project(
 
     def read(path: str) -> Optional[str]:
         source = known.get(path) or read_source(Path(path), path)
+        if seen is not None:
+            seen[path] = source  # DET401 summarizes the same modules: no second read
         return None if isinstance(source, LintError) else source.text
 
     if cache is None or not cache.enabled:
@@ -333,12 +336,14 @@ def _cached_summaries(cache: Cache) -> Callable[[str, str, bool], ModuleSummary]
 
 
 def summarize_first_party(
-    module: str, path: str, config: Config, cwd: Path, cache: Optional[Cache] = None
+    module: str, path: str, config: Config, cwd: Path, cache: Optional[Cache] = None,
+    source: "Optional[Union[Source, LintError]]" = None,
 ) -> Optional[CallSummary]:
     """Call facts of a first-party module that is not linted itself (parsed once, here; kept in
     the ``cache`` by content, so an unchanged helper is not parsed again)."""
     display = display_path(Path(path), cwd)
-    source = read_source(Path(path), display)
+    if source is None:
+        source = read_source(Path(path), display)
     if isinstance(source, LintError):
         return None
     _, is_package = module_identity(Path(path))
@@ -365,7 +370,8 @@ def calls_key(module: str, is_package: bool, display: str, config: Config, text:
 
 
 def hazardous_calls(
-    linted: Sequence[Tuple[FileTask, LintResult]], project: Project, finder: ConfigFinder, cache: Optional[Cache] = None
+    linted: Sequence[Tuple[FileTask, LintResult]], project: Project, finder: ConfigFinder, cache: Optional[Cache] = None,
+    seen: "Optional[Dict[str, Union[Source, LintError]]]" = None,
 ) -> List[Finding]:
     """DET401, decided once every module is summarized: the linted files' summaries came with
     their results; the other first-party modules they import are summarized here."""
@@ -377,7 +383,8 @@ def hazardous_calls(
             deterministic.extend(task.config.deterministic)
     for module, path in sorted(project.files.items()):
         if module not in summaries:
-            summary = summarize_first_party(module, path, finder.for_path(Path(path)), finder.cwd, cache)
+            source = (seen or {}).get(path)
+            summary = summarize_first_party(module, path, finder.for_path(Path(path)), finder.cwd, cache, source)
             if summary is not None:
                 summaries[module] = summary
     graph = CallGraph(sorted(summaries.values(), key=lambda s: s.module), deterministic=tuple(dict.fromkeys(deterministic)))
@@ -424,7 +431,8 @@ def run(
     outcome = RunResult(errors=list(collector.errors), warnings=list(collector.warnings))
     cache = Cache(cache_dir)
     sources = {str(task.path): read_source(task.path, task.display) for task in tasks}
-    project = load_project(tasks, sources, cache)
+    seen: Dict[str, Union[Source, LintError]] = {}
+    project = load_project(tasks, sources, cache, seen)
     defer_calls = any(HazardousCall.code in task.config.codes_for(task.path) for task in tasks)
     linted: List[Tuple[FileTask, LintResult]] = []
     texts: Dict[str, Tuple[FileTask, str]] = {}
@@ -445,7 +453,7 @@ def run(
         if keep_texts and source is not None:
             texts[task.display] = (task, source.text)
     if defer_calls:
-        outcome.findings.extend(hazardous_calls(linted, project, finder, cache))
+        outcome.findings.extend(hazardous_calls(linted, project, finder, cache, seen))
     if write_baseline:
         outcome.located = locate(outcome.findings, texts)
     elif keep_texts:
