@@ -296,6 +296,7 @@ def _recorded_check(args: argparse.Namespace, finder: ConfigFinder, arguments: L
         roots = [finder.cwd, finder.for_directory(finder.cwd).root]
         for path in args.paths:
             roots += [Path(path).absolute(), finder.for_path(Path(path)).root]
+        roots += [Path(extra).absolute() for extra in (args.config, args.baseline) if extra is not None]
     except ConfigError:
         return command_check(args, finder)
     cache_dir = replay.cache_directory(finder.cwd, args.config)

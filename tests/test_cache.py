@@ -199,3 +199,25 @@ def test_concurrent_runs_agree_and_leave_a_valid_cache(project) -> None:  # type
     entries = [p for p in (project.root / CACHE_DIR_NAME / cache_module.LAYOUT).rglob("*") if p.is_file()]
     assert entries and all(not p.name.startswith(".tmp") for p in entries)
     assert all(store.get(p.name, "corrupt") != "corrupt" for p in entries)
+
+
+def test_replay_follows_a_baseline_and_a_config_named_outside_the_tree(tmp_path, project) -> None:  # type: ignore[no-untyped-def]
+    project.write({"core.py": "import time\nt = time.time()\n"})
+    outside = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    outside.mkdir()
+    config = outside / "orch-lint.toml"
+    config.write_text("select = ['DET1']\n")
+    first = project.main("check", "--config", str(config), "--jobs", "1")
+    assert first[0] == 1 and project.main("check", "--config", str(config), "--jobs", "1") == first
+    config.write_text("select = ['DET2']\n")
+    assert project.main("check", "--config", str(config), "--jobs", "1") == (0, "All checks passed (1 file checked).\n", "")
+    empty, baseline = outside / "empty.json", outside / "baseline.json"
+    project.write({"core.py": "t = 1\n"})
+    assert project.main("check", "--write-baseline", str(empty), "--no-cache")[0] == 0
+    project.write({"core.py": "import time\nt = time.time()\n"})
+    assert project.main("check", "--write-baseline", str(baseline), "--no-cache")[0] == 0
+    assert project.main("check", "--baseline", str(baseline), "--jobs", "1")[0] == 0
+    assert project.main("check", "--baseline", str(baseline), "--jobs", "1")[0] == 0
+    baseline.write_text(empty.read_text())
+    code, out, err = project.main("check", "--baseline", str(baseline), "--jobs", "1")
+    assert (code, out.splitlines()[0][:19]) == (1, "core.py:2:5: DET101"), err
