@@ -20,9 +20,12 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
+
+from orch_lint.model import Report
+from orch_lint.positions import token_starts
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 #: Where a node's position comes from: ("call", k), ("function", k), ("argument", k, slot).
@@ -37,6 +40,22 @@ class Anchors(cst.BatchableCSTVisitor):
         self.anchors: Dict[int, Anchor] = {}
         self.calls = 0
         self.functions = 0
+        #: Statements (small and compound) numbered in source order, like ``ast.stmt`` nodes.
+        self.statements: Dict[int, int] = {}
+        #: For each reported node, the innermost statement open when it was reported.
+        self.owners: Dict[int, cst.CSTNode] = {}
+        self._open: List[cst.CSTNode] = []
+
+    def on_report(self, report: Report) -> None:
+        if self._open:
+            self.owners.setdefault(id(report.node), self._open[-1])
+
+    def _enter(self, node: cst.CSTNode) -> None:
+        self.statements[id(node)] = len(self.statements)
+        self._open.append(node)
+
+    def _exit(self, node: cst.CSTNode) -> None:
+        self._open.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
         index = self.calls
@@ -54,18 +73,50 @@ class Anchors(cst.BatchableCSTVisitor):
                 self.anchors[id(arg.value)] = ("argument", index, positional)
                 positional += 1
 
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if self._open:  # class bases and keywords: call sites DET401 may place
+            self.owners.setdefault(id(node.value), self._open[-1])
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.anchors[id(node)] = ("function", self.functions)
         self.functions += 1
+        self._enter(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._exit(original_node)
+
+
+def _statement_handlers(name: str) -> None:
+    def visit(self: Anchors, node: cst.CSTNode) -> None:
+        self._enter(node)
+
+    def leave(self: Anchors, original_node: cst.CSTNode) -> None:
+        self._exit(original_node)
+
+    visit.__name__, leave.__name__ = f"visit_{name}", f"leave_{name}"
+    setattr(Anchors, visit.__name__, visit)
+    setattr(Anchors, leave.__name__, leave)
+
+
+STATEMENT_TYPES = tuple(
+    sorted(
+        name for name, value in vars(cst).items()
+        if isinstance(value, type) and issubclass(value, (cst.BaseSmallStatement, cst.BaseCompoundStatement))
+        and not name.startswith("Base")
+    )
+)
+for _name in STATEMENT_TYPES:
+    if _name != "FunctionDef":
+        _statement_handlers(_name)
 
 
 def anchored_positions(
-    source: str, anchors: Anchors, nodes: Sequence[cst.CSTNode]
+    source: str, anchors: Anchors, nodes: Sequence[cst.CSTNode], module: Optional[cst.Module] = None
 ) -> Optional[Dict[int, Tuple[int, int]]]:
     """(line, 1-based column) of each anchored node, keyed by ``id`` (the others are left to the
     caller); None when the anchoring cannot be trusted for this source."""
     wanted = [(node, anchors.anchors[id(node)]) for node in nodes if id(node) in anchors.anchors]
-    if not wanted:
+    if not wanted and not (module is not None and any(id(node) in anchors.owners for node in nodes)):
         return {}
     try:
         with warnings.catch_warnings():
@@ -73,13 +124,7 @@ def anchored_positions(
             tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    calls: List[ast.Call] = []
-    functions: List[Union[ast.FunctionDef, ast.AsyncFunctionDef]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            calls.append(node)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            functions.append(node)
+    calls, functions, statements = _calls_and_functions(tree)
     if len(calls) != anchors.calls or len(functions) != anchors.functions:
         return None
     calls.sort(key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)))
@@ -98,7 +143,84 @@ def anchored_positions(
         if not line.startswith(expected, column):
             return None
         positions[id(node)] = (found.lineno, column + 1)
+    rest = [node for node in nodes if id(node) not in positions and id(node) in anchors.owners]
+    if rest and module is not None and len(statements) == len(anchors.statements):
+        statements.sort(key=lambda n: (n.lineno, n.col_offset))
+        positions.update(_within_statements(module, rest, anchors, statements, lines))
     return positions
+
+
+def _within_statements(
+    module: cst.Module, nodes: List[cst.CSTNode], anchors: Anchors, statements: List[ast.stmt], lines: List[str]
+) -> Dict[int, Tuple[int, int]]:
+    """Positions of nodes inside anchored statements: each statement's own code is generated
+    alone (with its indentation), never the file around it, and placed where ``ast`` has it."""
+    groups: Dict[int, List[cst.CSTNode]] = {}
+    owners: Dict[int, cst.CSTNode] = {}
+    for node in nodes:
+        owner = anchors.owners[id(node)]
+        groups.setdefault(id(owner), []).append(node)
+        owners[id(owner)] = owner
+    positions: Dict[int, Tuple[int, int]] = {}
+    for key, members in groups.items():
+        owner = owners[key]
+        found = statements[anchors.statements[key]]
+        if found.lineno > len(lines):
+            continue
+        line = lines[found.lineno - 1]
+        column = found.col_offset if line.isascii() else len(line.encode("utf-8")[: found.col_offset].decode("utf-8", "replace"))
+        prefix = line[:column]
+        starts = token_starts(module, owner, [owner] + members, [prefix] if not prefix.strip() else [])
+        if starts is None or id(owner) not in starts[1]:
+            continue
+        tokens, found_starts = starts
+        begin = found_starts[id(owner)]
+        first_line = _NEWLINE.split("".join(tokens[begin:]), 1)[0]
+        if not first_line or not line.startswith(first_line, column):
+            continue  # the statement is not where ast says: trust neither
+        for node in members:
+            index = found_starts.get(id(node))
+            if index is None:
+                continue
+            if index >= begin:
+                segments = _NEWLINE.split("".join(tokens[begin:index]))
+                if len(segments) == 1:
+                    positions[id(node)] = (found.lineno, column + len(segments[0]) + 1)
+                else:
+                    positions[id(node)] = (found.lineno + len(segments) - 1, len(segments[-1]) + 1)
+            elif prefix.strip() == "":
+                between = _NEWLINE.split("".join(tokens[index:begin]))
+                before = _NEWLINE.split("".join(tokens[:index]))[-1]
+                positions[id(node)] = (found.lineno - len(between) + 1, len(before) + 1)
+    return positions
+
+
+def _calls_and_functions(tree: ast.AST) -> Tuple[List[ast.Call], List[ast.stmt], List[ast.stmt]]:
+    """Every call, function definition and statement of ``tree``, in no order (twice as fast
+    as ``ast.walk``)."""
+    calls: List[ast.Call] = []
+    functions: List[ast.stmt] = []
+    statements: List[ast.stmt] = []
+    stack: List[object] = [tree]
+    node_type, call_type, function_types, statement_type = ast.AST, ast.Call, (ast.FunctionDef, ast.AsyncFunctionDef), ast.stmt
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is call_type:
+            calls.append(node)  # type: ignore[arg-type]
+        elif not isinstance(node, node_type):
+            continue
+        elif isinstance(node, statement_type):
+            statements.append(node)
+            if kind in function_types:
+                functions.append(node)
+        for name in kind._fields:  # type: ignore[attr-defined]
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(value)
+            elif isinstance(value, node_type):
+                stack.append(value)
+    return calls, functions, statements
 
 
 def _ast_node(anchor: Anchor, calls: List[ast.Call], functions: List[ast.stmt]) -> Optional[ast.AST]:

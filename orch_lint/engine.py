@@ -148,6 +148,7 @@ def analyse_file(
     order = OrderContext(names)
     context = FileContext(path, module, names, types, order, options, module_name, project)
     anchors = Anchors()
+    context.report_hooks.append(anchors.on_report)
     visitors: List[cst.BatchableCSTVisitor] = [names, types, order, anchors]
     selected = {rule.code for rule in rules}
     calls: Optional[CallSites] = None
@@ -182,7 +183,7 @@ def node_positions(
 ) -> Dict[int, Tuple[int, int]]:
     """Start positions: from ``ast`` for the anchored nodes, by code generation for the rest."""
     if nodes and source is not None and anchors is not None:
-        anchored = anchored_positions(source, anchors, nodes)
+        anchored = anchored_positions(source, anchors, nodes, module)
         if anchored is not None:
             rest = [node for node in nodes if id(node) not in anchored]
             if rest:

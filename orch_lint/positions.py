@@ -12,7 +12,7 @@ both agree on every node of real code.
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -96,6 +96,24 @@ def start_positions(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[in
             done = index
         positions[key] = (line, column + 1)
     return positions
+
+
+def token_starts(
+    module: cst.Module, node: cst.CSTNode, wanted: Sequence[cst.CSTNode], indent: List[str]
+) -> Optional[Tuple[List[str], Dict[int, int]]]:
+    """Generate ``node``'s code alone (inside blocks indented by ``indent``) and return its
+    tokens with the token index at which each wanted node starts; None where that is unsure."""
+    state = _StartRecorder(module, {id(n) for n in wanted})
+    state.indent_tokens = list(indent)
+    try:
+        node._codegen(state)
+    except _AllFound:
+        pass
+    if state.unsupported:
+        return None
+    starts: Dict[int, int] = dict(state.inclusive)
+    starts.update(state.syntactic)
+    return state.tokens, starts
 
 
 def _provider_positions(module: cst.Module, wanted: List[cst.CSTNode]) -> Dict[int, Tuple[int, int]]:

@@ -197,3 +197,48 @@ def test_a_rule_that_cannot_report_is_not_instantiated(monkeypatch) -> None:
     options = engine.Options(extend_wall_clock=frozenset({"pendulum.now"}))
     assert engine.lint_source("import pendulum\nt = pendulum.now()\n", options=options).findings[0].code == "DET101"
     assert sorted(made) == ["DET101", "DET301"]
+
+
+def _owner_recorder(anchors: Anchors) -> cst.BatchableCSTVisitor:
+    """Notes, for every node of the recorded types, the innermost statement open (as a report does)."""
+    methods = {}
+    for name in ("Name", "Attribute", "Subscript", "SetComp", "ListComp", "BinaryOperation", "SimpleString", "Comment"):
+        def handler(self: cst.BatchableCSTVisitor, node: cst.CSTNode) -> None:
+            if anchors._open:
+                anchors.owners.setdefault(id(node), anchors._open[-1])
+
+        handler.__name__ = f"visit_{name}"
+        methods[handler.__name__] = handler
+    return type("Owners", (cst.BatchableCSTVisitor,), methods)()
+
+
+@pytest.mark.parametrize("path", REAL[::2])
+def test_positions_inside_anchored_statements_equal_libcst_position_provider(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    module = cst.parse_module(source)
+    anchors = Anchors()
+    traversal.walk(module, [anchors, _owner_recorder(anchors)])
+    nodes = [n for n in every_node(module) if id(n) in anchors.owners and id(n) not in anchors.anchors]
+    placed = anchored_positions(source, anchors, nodes, module)
+    assert placed is not None and len(placed) >= 0.9 * len(nodes)
+    ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    assert placed == {id(n): (ranges[n].start.line, ranges[n].start.column + 1) for n in nodes if id(n) in placed}
+
+
+def test_statement_anchoring_places_decorators_and_nested_blocks() -> None:
+    source = (
+        "import os  # é\n\n"
+        "class A(Base):\n"
+        "    @decorate(os.environ)\n"
+        "    def f(self, x=os.sep):\n"
+        "        if x:\n"
+        "            return {y for y in x}; z = os.name\n"
+    )
+    module = cst.parse_module(source)
+    anchors = Anchors()
+    traversal.walk(module, [anchors, _owner_recorder(anchors)])
+    nodes = [n for n in every_node(module) if isinstance(n, cst.Attribute) or isinstance(n, cst.SetComp)]
+    placed = anchored_positions(source, anchors, nodes, module)
+    assert placed is not None
+    assert sorted(placed.values()) == [(4, 15), (5, 19), (7, 20), (7, 40)]
+    assert placed == start_positions(module, nodes)

@@ -45,6 +45,9 @@ class Project:
     _memo: Dict[Tuple[str, int], Dict[str, TypeFact]] = field(default_factory=dict, compare=False, repr=False)
     _digests: Dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _fingerprints: Dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _chains: Dict[Tuple[str, Tuple[str, ...]], Optional[Tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def is_first_party(self, module: str) -> bool:
         return module in self.modules
@@ -80,6 +83,14 @@ class Project:
         while chain[-1] != start:
             chain.append(previous[chain[-1]])
         return tuple(reversed(chain))
+
+    def forbidden_chain(self, module: str, prefixes: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
+        """``import_chain`` to a module under one of ``prefixes`` (whole dotted components),
+        remembered: every file of a run asks about the same helpers."""
+        key = (module, prefixes)
+        if key not in self._chains:
+            self._chains[key] = self.import_chain(module, lambda name: _under(name, prefixes))
+        return self._chains[key]
 
     def external_facts(self, module: Optional[str]) -> Dict[str, TypeFact]:
         """Facts of the first-party names ``module`` imports, keyed as ``TypeFacts.external`` wants."""
@@ -159,6 +170,10 @@ class Project:
                                          summary.bindings, summary.facts)).encode("utf-8")).hexdigest()
             self._digests[name] = known
         return known.encode("ascii")
+
+
+def _under(name: str, prefixes: Tuple[str, ...]) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
 
 
 def _merkle_fingerprints(modules: Mapping[str, ModuleSummary], own: Callable[[str], bytes]) -> Dict[str, str]:

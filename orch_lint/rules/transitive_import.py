@@ -57,15 +57,18 @@ class TransitiveDatabaseImport(ImportedModules):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         forbidden = DATABASE_MODULES + tuple(self.options.forbidden_imports)
+        self._prefixes = forbidden
         self._forbidden: Callable[[str], bool] = lambda name: matches_module(name, forbidden) is not None
         project = context.project
-        self._chain = getattr(project, "import_chain", None)
+        self._chain = getattr(project, "forbidden_chain", None)
+        if self._chain is None and hasattr(project, "import_chain"):
+            self._chain = lambda name, _: project.import_chain(name, self._forbidden)
 
     def judge(self, node: cst.CSTNode, name: Optional[str]) -> bool:
         """Report ``name`` if it is first-party and reaches a forbidden module; True if it did."""
         if self._chain is None or name is None or self.names.in_type_checking() or self._forbidden(name):
             return False
-        chain = self._chain(name, self._forbidden)
+        chain = self._chain(name, self._prefixes)
         if chain is None:
             return False
         self.report(node, self.message.format(chain=" -> ".join(chain)))
