@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -45,6 +45,30 @@ class Anchors(cst.BatchableCSTVisitor):
         #: For each reported node, the innermost statement open when it was reported.
         self.owners: Dict[int, cst.CSTNode] = {}
         self._open: List[cst.CSTNode] = []
+        self._tree: Optional[Tuple[str, Any]] = None
+
+    def python_tree(self, source: str) -> Optional[Tuple[List[ast.Call], List[ast.stmt], List[ast.stmt], List[str]]]:
+        """CPython's calls, functions and statements of ``source``, in source order, and its
+        lines; parsed once however many times positions are asked (None: it does not parse, or
+        its calls or functions are not the CST's)."""
+        if self._tree is not None and self._tree[0] is source:
+            return self._tree[1]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            found = None
+        else:
+            calls, functions, statements = _calls_and_functions(tree)
+            found = None
+            if len(calls) == self.calls and len(functions) == self.functions:
+                calls.sort(key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)))
+                functions.sort(key=lambda n: (n.lineno, n.col_offset))
+                statements.sort(key=lambda n: (n.lineno, n.col_offset))
+                found = (calls, functions, statements, _NEWLINE.split(source))
+        self._tree = (source, found)
+        return found
 
     def on_report(self, report: Report) -> None:
         if self._open:
@@ -118,18 +142,10 @@ def anchored_positions(
     wanted = [(node, anchors.anchors[id(node)]) for node in nodes if id(node) in anchors.anchors]
     if not wanted and not (module is not None and any(id(node) in anchors.owners for node in nodes)):
         return {}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    found = anchors.python_tree(source)
+    if found is None:
         return None
-    calls, functions, statements = _calls_and_functions(tree)
-    if len(calls) != anchors.calls or len(functions) != anchors.functions:
-        return None
-    calls.sort(key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)))
-    functions.sort(key=lambda n: (n.lineno, n.col_offset))
-    lines = _NEWLINE.split(source)
+    calls, functions, statements, lines = found
     positions: Dict[int, Tuple[int, int]] = {}
     for node, anchor in wanted:
         expected = _first_token(node)
@@ -145,7 +161,6 @@ def anchored_positions(
         positions[id(node)] = (found.lineno, column + 1)
     rest = [node for node in nodes if id(node) not in positions and id(node) in anchors.owners]
     if rest and module is not None and len(statements) == len(anchors.statements):
-        statements.sort(key=lambda n: (n.lineno, n.col_offset))
         positions.update(_within_statements(module, rest, anchors, statements, lines))
     return positions
 
