@@ -9,7 +9,8 @@
 - ``metadata``: the LibCST parse plus the generic ``ScopeProvider`` and
   ``QualifiedNameProvider`` a LibCST linter would otherwise resolve (for reference).
 
-It prints the number of files. Run it through ``bench/run.py``, which times it.
+It prints the number of files. ``python bench/floor.py spin N`` runs N copies of a pure-Python
+loop at once (the machine's real parallelism). Run it through ``bench/run.py``, which times it.
 """
 
 from __future__ import annotations
@@ -49,5 +50,21 @@ def main(mode: str, directory: str) -> int:
     return 0
 
 
+
+
+def spin(copies: int) -> None:
+    """``copies`` processes of a pure-Python loop at once: how much parallel work the machine
+    really gives (its cores may be shared, or hyperthreads of each other)."""
+    import subprocess
+
+    loop = "x = 0\nfor i in range(25_000_000):\n    x += i\n"
+    runs = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(copies)]
+    for run in runs:
+        run.wait()
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "spin":
+        spin(int(sys.argv[2]))
+        sys.exit(0)
     sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -15,6 +15,7 @@ that answers from a cache is measured exactly as a user would feel it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -25,12 +26,14 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 BENCH = Path(__file__).resolve().parent
 DJANGO = "5.2.19"
 TOOLS = ("flake8==7.5.0", "flake8-datetimez==26.8.1", "fixit==2.2.1", "ruff==0.17.6")
 TOUCHED = 10
+#: The measurements of the last run, to rewrite the report without measuring again.
+LAST_RUN = BENCH / ".corpus" / "last-run.json"
 
 
 @dataclass
@@ -111,7 +114,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of each scenario (median)")
     parser.add_argument("--skip-fixit", action="store_true", help="leave Fixit out (its runs are long)")
     parser.add_argument("--skip-metadata", action="store_true", help="leave out the generic-metadata reference")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite RESULTS.md from the last run's measurements (after editing bench/notes.md)")
     args = parser.parse_args(argv)
+    if args.report_only:
+        return write_report(json.loads(LAST_RUN.read_text()))
 
     corpus, tools = prepare_corpus(), prepare_tools()
     files = sorted((corpus / "django").rglob("*.py"))
@@ -135,6 +142,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     relative = [str(path.relative_to(corpus)) for path in touched]
     scenarios = [
+        Scenario("machine: one pure-Python loop", [python, floor, "spin", "1"], reps, note="spin1"),
+        Scenario(f"machine: {cores} such loops at once", [python, floor, "spin", str(cores)], reps, note="spinN"),
         Scenario("ast.parse (CPython), 1 process", [python, floor, "ast", "django"], reps),
         Scenario("LibCST parse, 1 process", [python, floor, "parse", "django"], reps),
         Scenario("floor: LibCST parse + orch-lint's name model, 1 process", [python, floor, "floor", "django"], reps,
@@ -176,11 +185,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for path, data in originals.items():
             path.write_bytes(data)
     load_after = os.getloadavg()
+    measured = {
+        "scenarios": [
+            {"name": s.name, "note": s.note, "walls": s.walls, "cpus": s.cpus, "peaks": s.peaks, "codes": s.codes}
+            for s in scenarios
+        ],
+        "files": len(files), "cores": cores, "versions": versions(tools), "loads": [load_before, load_after],
+    }
+    LAST_RUN.write_text(json.dumps(measured, indent=1))
+    return write_report(measured)
+
+
+def write_report(measured: Dict[str, Any]) -> int:
     sys.path.insert(0, str(BENCH))
     from report import write_results  # bench/report.py, beside this script
 
-    write_results(BENCH / "RESULTS.md", scenarios, len(files), cores, versions(tools), (load_before, load_after),
-                  (BENCH / "notes.md").read_text() if (BENCH / "notes.md").exists() else "")
+    scenarios = []
+    for item in measured["scenarios"]:
+        scenario = Scenario(item["name"], [], len(item["walls"]), note=item["note"])
+        scenario.walls, scenario.cpus, scenario.peaks, scenario.codes = item["walls"], item["cpus"], item["peaks"], item["codes"]
+        scenarios.append(scenario)
+    notes = (BENCH / "notes.md").read_text() if (BENCH / "notes.md").exists() else ""
+    write_results(BENCH / "RESULTS.md", scenarios, measured["files"], measured["cores"], measured["versions"],
+                  tuple(tuple(load) for load in measured["loads"]), notes)  # type: ignore[arg-type]
     print(f"wrote {BENCH / 'RESULTS.md'}")
     return 0
 
