@@ -262,6 +262,7 @@ def render_config_error(error: ConfigError) -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    _printable_streams()
     arguments = list(sys.argv[1:] if argv is None else argv)
     replayable = replay.replayable(arguments)
     if replayable:
@@ -287,6 +288,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+
+
+def _printable_streams() -> None:
+    """A path that is not valid in the output's encoding (a file name that is not UTF-8, an
+    ASCII-only terminal) is printed escaped, never a crash: flake8-style output must not fail."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _recorded_check(args: argparse.Namespace, finder: ConfigFinder, arguments: List[str]) -> int:

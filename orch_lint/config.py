@@ -8,6 +8,7 @@ name the file and the key: a typo must never silently turn a rule off.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -96,14 +97,14 @@ class Config:
     def relative(self, path: Path) -> Optional[PurePosixPath]:
         """``path`` relative to this config's root, or None when it lies outside."""
         try:
-            return PurePosixPath(Path(path).resolve().relative_to(self.root).as_posix())
+            return PurePosixPath(real_path(path).relative_to(self.root).as_posix())
         except ValueError:
             return None
 
     def is_core(self, path: Path) -> bool:
         if self.core is None:
             return True
-        resolved = Path(path).resolve()
+        resolved = real_path(path)
         return any(resolved == c or c in resolved.parents for c in self.core)
 
     def is_excluded(self, path: Path) -> bool:
@@ -146,22 +147,36 @@ def read_table(path: Path) -> Optional[Mapping[str, Any]]:
     """The orch-lint table of a config file; None for a pyproject.toml that has none."""
     try:
         with open(path, "rb") as handle:
-            document = tomllib.load(handle)
+            data = handle.read()
+        document = tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(path, error) from None
     except OSError as error:
         raise ConfigError(path, f"cannot read config: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:  # TOML is UTF-8
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ConfigError(path, f"invalid TOML: not UTF-8 (byte 0x{data[error.start]:02x})", line, column) from None
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        raise ConfigError(path, "invalid TOML: nested too deeply") from None
     if path.name == "pyproject.toml":
-        table = document.get("tool", {}).get("orch-lint")
+        tool = document.get("tool", {})
+        table = tool.get("orch-lint") if isinstance(tool, dict) else None
         if table is not None and not isinstance(table, dict):
             raise ConfigError(path, f"[{SECTION}] must be a table")
         return table
     return document
 
 
+def real_path(path: "Path | str") -> Path:
+    """The absolute path with symlinks resolved, as far as they resolve: unlike ``Path.resolve``
+    on Python < 3.13, a symlink loop is not an exception (it is reported where it is read)."""
+    return Path(os.path.realpath(path))
+
+
 def load_config(path: Path) -> Config:
     """Read and validate one config file."""
-    path = Path(path).resolve()
+    path = real_path(path)
     table = read_table(path)
     if table is None:
         if path.name == "pyproject.toml":
@@ -183,7 +198,7 @@ def parse_config(table: Mapping[str, Any], path: Path) -> Config:
     warnings: List[str] = []
     core = None
     if "core" in values:
-        core = tuple((root / entry).resolve() for entry in values["core"])
+        core = tuple(real_path(root / entry) for entry in values["core"])
         for entry, resolved in zip(values["core"], core):
             if not resolved.exists():
                 warnings.append(f"{path}: warning: core path '{entry}' does not exist")
@@ -201,8 +216,8 @@ def parse_config(table: Mapping[str, Any], path: Path) -> Config:
         ignore=tuple(values.get("ignore", ())),
         per_file_ignores=tuple((p, tuple(c)) for p, c in values.get("per-file-ignores", {}).items()),
         exclude=tuple(values.get("exclude", ())),
-        cache_dir=(root / values["cache-dir"]).resolve() if "cache-dir" in values else None,
-        baseline=(root / values["baseline"]).resolve() if "baseline" in values else None,
+        cache_dir=real_path(root / values["cache-dir"]) if "cache-dir" in values else None,
+        baseline=real_path(root / values["baseline"]) if "baseline" in values else None,
         deterministic=tuple(values.get("deterministic", ())),
         warnings=tuple(warnings),
     )
@@ -215,12 +230,16 @@ def _check_type(path: Path, where: str, key: str, value: Any, expected: str) -> 
     if expected == "str":
         if not isinstance(value, str):
             raise fail("a string")
+        if "\x00" in value:  # no path, glob or name holds one; the OS would refuse it later
+            raise fail("a string without NUL characters")
         return value
     if expected == "list":
         if isinstance(value, str):
             value = [value] if key in ("select", "ignore") else value
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail("a list of strings")
+        if any("\x00" in v for v in value):
+            raise fail("a list of strings without NUL characters")
         return value
     if not isinstance(value, dict):
         raise fail("a table of glob = [codes]")
@@ -253,21 +272,33 @@ class ConfigFinder:
         if self._forced is not None:
             return self._forced
         directory = directory.resolve()
-        cached = self._by_directory.get(directory)
-        if cached is not None:
-            return cached
-        found = self._find(directory)
-        self._by_directory[directory] = found
+        passed: List[Path] = []  # walked up from: the config found above governs them too
+        current = directory
+        while True:  # a loop, not recursion: a directory tree may be deeper than the stack
+            found = self._by_directory.get(current)
+            if found is not None:
+                break
+            passed.append(current)
+            found = self._find(current)
+            if found is not None:
+                break
+            if current.parent == current:
+                found = self.default
+                break
+            current = current.parent
+        for walked in passed:
+            self._by_directory[walked] = found
         return found
 
     def for_path(self, path: Path) -> Config:
         path = Path(path)
         return self.for_directory(path if path.is_dir() else path.parent)
 
-    def _find(self, directory: Path) -> Config:
+    def _find(self, directory: Path) -> Optional[Config]:
+        """The config file in ``directory`` itself, if it has one."""
         for name in CONFIG_FILENAMES:
             candidate = directory / name
-            if candidate.is_file():
+            if os.path.isfile(candidate):  # False, not an error, in a directory we may not search
                 if candidate in self._by_file:
                     return self._by_file[candidate]
                 if name == "pyproject.toml" and read_table(candidate) is None:
@@ -275,6 +306,4 @@ class ConfigFinder:
                 config = load_config(candidate)
                 self._by_file[candidate] = config
                 return config
-        if directory.parent == directory:
-            return self.default
-        return self.for_directory(directory.parent)
+        return None

@@ -21,6 +21,7 @@ from orch_lint.analysis.consumers import OrderContext
 from orch_lint.analysis.names import NameModel
 from orch_lint.analysis.types import TypeFacts
 from orch_lint.model import Finding, Fix, LintError, Options, Report
+from orch_lint.nesting import deep_recursion, on_deep_stack, refusal
 from orch_lint.anchors import Anchors, anchored_positions
 from orch_lint.positions import start_positions
 from orch_lint.rule import FileContext, Rule
@@ -74,8 +75,12 @@ def parse(source: str, path: str) -> "cst.Module | LintError":
     """Parse once, turning every parser failure into a one-line error naming the position."""
     global PARSE_COUNT
     PARSE_COUNT += 1
+    refused = refusal(source, path)
+    if refused is not None:
+        return refused
     try:
-        return cst.parse_module(source)
+        with deep_recursion():
+            return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         return _syntax_error(source, path, error)
     except RecursionError:
@@ -219,15 +224,27 @@ def lint_source(
     enabled: Optional[Collection[str]] = None,
     edits: bool = False,
 ) -> LintResult:
-    """Lint one module's source. Pure: the same inputs always give the same result."""
-    parsed = parse(source, path)
-    if isinstance(parsed, LintError):
-        return LintResult(path, error=parsed)
-    return lint_module(
-        parsed, path, rules=rules, options=options, module_name=module_name, is_package=is_package,
-        project=project, apply_noqa=apply_noqa, fix=fix, unsafe_fixes=unsafe_fixes, source=source,
-        defer_calls=defer_calls, enabled=enabled, edits=edits,
-    )
+    """Lint one module's source. Pure: the same inputs always give the same result.
+
+    Whatever the source, this returns: code too deeply nested, or nested deeper than the
+    recursion limit allows, is the file's ``error`` (``nesting`` explains the big stack it runs on).
+    """
+
+    def lint() -> LintResult:
+        parsed = parse(source, path)
+        if isinstance(parsed, LintError):
+            return LintResult(path, error=parsed)
+        with deep_recursion():
+            return lint_module(
+                parsed, path, rules=rules, options=options, module_name=module_name, is_package=is_package,
+                project=project, apply_noqa=apply_noqa, fix=fix, unsafe_fixes=unsafe_fixes, source=source,
+                defer_calls=defer_calls, enabled=enabled, edits=edits,
+            )
+
+    try:
+        return on_deep_stack(lint)
+    except (RecursionError, MemoryError):
+        return LintResult(path, error=LintError(path, "cannot analyse: code nested too deeply"))
 
 
 def lint_module(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, TextIO, Tuple
@@ -52,13 +53,19 @@ def _governing_table(directory: Path) -> Optional[Tuple[Path, dict]]:
             try:
                 with open(path, "rb") as handle:
                     document = tomllib.load(handle)
-            except (OSError, tomllib.TOMLDecodeError):
+            except (OSError, ValueError, RecursionError):  # bad TOML or not UTF-8: the run reports it
                 return None
-            table = document.get("tool", {}).get("orch-lint") if name == "pyproject.toml" else document
+            table = _our_table(document) if name == "pyproject.toml" else document
             if table is None:
                 continue
             return path, table if isinstance(table, dict) else {}
     return None
+
+
+def _our_table(document: Dict[str, Any]) -> Any:
+    """``[tool.orch-lint]`` of a pyproject document, if ``tool`` is a table at all."""
+    tool = document.get("tool")
+    return tool.get("orch-lint") if isinstance(tool, dict) else None
 
 
 def cache_directory(cwd: Path, forced_config: Optional[Path] = None) -> Path:
@@ -69,9 +76,9 @@ def cache_directory(cwd: Path, forced_config: Optional[Path] = None) -> Path:
         try:
             with open(forced_config, "rb") as handle:
                 document = tomllib.load(handle)
-            table = document.get("tool", {}).get("orch-lint", {}) if forced_config.name == "pyproject.toml" else document
+            table = (_our_table(document) or {}) if forced_config.name == "pyproject.toml" else document
             found = (Path(os.path.abspath(forced_config)), table if isinstance(table, dict) else {})
-        except (OSError, tomllib.TOMLDecodeError):
+        except (OSError, ValueError, RecursionError):
             found = None
     else:
         found = _governing_table(cwd)
@@ -79,7 +86,7 @@ def cache_directory(cwd: Path, forced_config: Optional[Path] = None) -> Path:
         return cwd / CACHE_DIR_NAME
     path, table = found
     configured = table.get("cache-dir")
-    if isinstance(configured, str):
+    if isinstance(configured, str) and "\x00" not in configured:  # the run reports a bad one
         return Path(os.path.abspath(path.parent / configured))
     return path.parent / CACHE_DIR_NAME
 
@@ -152,6 +159,10 @@ def _digest_tree(top: Path, hasher: "hashlib._Hash", cache_dir: Optional[Path]) 
 
 def _digest_file(path: Path, hasher: "hashlib._Hash") -> None:
     try:
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or a device: reading it may never end
+            hasher.update(f"s{path}:{status.st_mode}\n".encode("utf-8", "surrogatepass"))
+            return
         data = path.read_bytes()
     except FileNotFoundError:
         hasher.update(f"-{path}\n".encode("utf-8", "surrogatepass"))

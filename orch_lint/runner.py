@@ -8,12 +8,11 @@ or parse one file becomes a ``LintError`` for that file; the others are still ch
 from __future__ import annotations
 
 import difflib
-import io
+import errno
 import os
 import re
 import stat
 import tempfile
-import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
@@ -24,8 +23,10 @@ from orch_lint.analysis.project import ModuleFile, ModuleSummary, Project, build
 from orch_lint import __version__
 from orch_lint.cache import Cache, content_hash, digest
 from orch_lint.config import Config, ConfigError, ConfigFinder
+from orch_lint.decoding import Undecodable, decode_source
 from orch_lint.engine import LintResult, lint_source, parse, summarize_calls
 from orch_lint.model import Finding, LintError
+from orch_lint.nesting import deep_recursion, on_deep_stack
 from orch_lint.parallel import LintOptions, lint_all
 from orch_lint.progress import Progress
 from orch_lint.rules.hazard_call import HazardousCall
@@ -106,32 +107,23 @@ def module_identity(path: Path) -> Tuple[Optional[str], bool]:
 def read_source(path: Path, display: str) -> Union[Source, LintError]:
     """Read and decode a file once: PEP 263 cookies and BOMs honoured, binary refused."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # reading a FIFO or a device never ends
+            return LintError(display, "is a directory" if path.is_dir() else "not a regular file")
         data = path.read_bytes()
     except IsADirectoryError:
         return LintError(display, "is a directory")
     except FileNotFoundError:
-        return LintError(display, "no such file (or a broken symlink)")
+        return LintError(display, "broken symlink" if path.is_symlink() else "no such file or directory")
     except PermissionError:
         return LintError(display, "cannot read: permission denied")
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            return LintError(display, "symlink loop")
         return LintError(display, f"cannot read: {error.strerror or error}")
-    if b"\x00" in data:
-        return LintError(display, "binary content (NUL byte), not Python source")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as error:
-        return LintError(display, f"bad encoding declaration: {error.msg}", error.lineno or 1)
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        return LintError(display, f"not valid {encoding}: cannot decode byte 0x{data[error.start]:02x}", line, column)
-    except LookupError:
-        return LintError(display, f"unknown encoding '{encoding}'", 1)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return Source(text, encoding)
+    decoded = decode_source(data)
+    if isinstance(decoded, Undecodable):
+        return LintError(display, decoded.message, decoded.line, decoded.column)
+    return Source(decoded.text, decoded.encoding)
 
 
 def write_atomically(path: Path, text: str, encoding: str) -> None:
@@ -231,26 +223,28 @@ class FileCollector:
             self.errors.append(LintError(display_path(path, self.cwd), "no such file or directory"))
 
     def _walk(self, directory: Path, root: Path) -> Iterator[Path]:
-        try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError as error:
-            self.errors.append(LintError(display_path(directory, self.cwd), f"cannot list directory: {error.strerror}"))
-            return
-        for entry in entries:
+        """Depth first in name order, with a stack of listings rather than recursion: a tree
+        may be deeper than Python's recursion limit."""
+        listings = [self._list(directory)]
+        while listings:
+            entry = next(listings[-1], None)
+            if entry is None:
+                listings.pop()
+                continue
             path = Path(entry.path)
             if entry.is_symlink():
                 target = Path(os.path.realpath(path))
                 if not (target == root or root in target.parents):
                     continue  # never leave the tree through a link (this also ends link loops)
                 if entry.name.endswith(".py") and not target.exists():
-                    self.errors.append(LintError(display_path(path, self.cwd), "broken symlink"))
+                    self.errors.append(LintError(display_path(path, self.cwd), _dangling(path)))
                     continue
                 if target.is_dir():
                     continue  # linked directories are not followed: their files are walked where they live
             if entry.is_dir(follow_symlinks=False):
                 if entry.name in SKIP_DIRECTORIES or entry.name.endswith(".egg-info"):
                     continue
-                if (path / "pyvenv.cfg").exists():
+                if os.path.exists(path / "pyvenv.cfg"):  # False, not an error, in a directory we cannot read
                     continue
                 try:
                     config = self.finder.for_directory(path)
@@ -259,9 +253,28 @@ class FileCollector:
                     continue
                 if config.is_excluded(path):
                     continue
-                yield from self._walk(path, root)
+                listings.append(self._list(path))
             elif entry.name.endswith(".py"):
                 yield path
+
+    def _list(self, directory: Path) -> Iterator[os.DirEntry]:  # type: ignore[type-arg]
+        try:
+            with os.scandir(directory) as scanned:
+                entries = sorted(scanned, key=lambda e: e.name)
+        except OSError as error:
+            self.errors.append(LintError(display_path(directory, self.cwd), f"cannot list directory: {error.strerror}"))
+            return iter(())
+        return iter(entries)
+
+
+def _dangling(link: Path) -> str:
+    """Why a link to a ``.py`` leads nowhere: its target is missing, or links lead in a circle."""
+    try:
+        os.stat(link)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symlink loop"
+    return "broken symlink"
 
 
 def lint_task(
@@ -278,20 +291,24 @@ def lint_task(
         source = read_source(task.path, task.display)
     if isinstance(source, LintError):
         return LintResult(task.display, error=source), None
-    result = lint_source(
-        source.text,
-        task.display,
-        rules=task.config.rules_for(task.path),
-        enabled=task.config.codes_for(task.path),
-        options=task.config.options,
-        module_name=task.module_name,
-        is_package=task.is_package,
-        project=project,
-        fix=fix,
-        unsafe_fixes=unsafe_fixes,
-        defer_calls=defer_calls,
-        edits=edits,
-    )
+    try:
+        result = lint_source(
+            source.text,
+            task.display,
+            rules=task.config.rules_for(task.path),
+            enabled=task.config.codes_for(task.path),
+            options=task.config.options,
+            module_name=task.module_name,
+            is_package=task.is_package,
+            project=project,
+            fix=fix,
+            unsafe_fixes=unsafe_fixes,
+            defer_calls=defer_calls,
+            edits=edits,
+        )
+    except Exception as error:  # a bug of ours stops this file, never the run (as ruff does)
+        message = f"internal error, please report it: {type(error).__name__}: {error}".splitlines()[0]
+        return LintResult(task.display, error=LintError(task.display, message)), source
     return result, source
 
 
@@ -352,12 +369,20 @@ def summarize_first_party(
         cached = cache.get(key)
         if isinstance(cached, CallSummary):
             return cached
-    parsed = parse(source.text, display)
-    if isinstance(parsed, LintError):
-        return None
+    text = source.text
+
+    def summarize() -> Optional[CallSummary]:
+        parsed = parse(text, display)
+        if isinstance(parsed, LintError):
+            return None
+        with deep_recursion():
+            return summarize_calls(parsed, display, config.options, module, is_package, text)
+
     try:
-        summary = summarize_calls(parsed, display, config.options, module, is_package, source.text)
-    except RecursionError:
+        summary = on_deep_stack(summarize)  # LibCST's parser recurses natively: see ``nesting``
+    except (RecursionError, MemoryError):
+        return None
+    if summary is None:
         return None
     if cache is not None:
         cache.put(key, summary)
@@ -459,7 +484,8 @@ def run(
     elif keep_texts:
         apply_baselines(outcome, texts, baseline, finder.cwd)
     outcome.findings.sort()
-    outcome.errors.sort(key=lambda e: (e.path, e.line, e.column))
+    # a file named and also walked into is reported once
+    outcome.errors = sorted(set(outcome.errors), key=lambda e: (e.path, e.line, e.column, e.message))
     return outcome
 
 

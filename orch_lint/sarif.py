@@ -106,7 +106,8 @@ def _artifact(path: str, context: "OutputContext") -> Json:
         relative = absolute.relative_to(context.root)
     except ValueError:
         return {"uri": absolute.as_uri()}
-    return {"uri": quote(relative.as_posix()), "uriBaseId": ROOT_ID}
+    # a name that is not UTF-8 (surrogate-escaped by Python) is quoted as its original bytes
+    return {"uri": quote(relative.as_posix(), errors="surrogateescape"), "uriBaseId": ROOT_ID}
 
 
 def _location(path: str, line: int, column: int, context: "OutputContext") -> Json:

@@ -23,6 +23,8 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 
 #: A binding that is not an import: a parameter, an assignment, a def, a loop target.
 LOCAL = ""
+#: Attribute links past which a chain resolves to nothing (no module path is deeper).
+MAX_QUALIFIED_PARTS = 64
 
 
 @dataclass
@@ -63,12 +65,13 @@ def resolve_relative(module: Optional[str], is_package: bool, level: int, name: 
 
 def dotted_name(node: cst.BaseExpression) -> Optional[str]:
     """``a.b.c`` as a string, for a chain of plain names; None for anything else."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
+    attributes: List[str] = []
+    while isinstance(node, cst.Attribute):  # a loop: an imported name may have any length
+        attributes.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    return ".".join([node.value, *reversed(attributes)])
 
 
 def _target_names(target: cst.BaseExpression) -> List[str]:
@@ -148,10 +151,18 @@ class NameModel(cst.BatchableCSTVisitor):
             bound = self.lookup(node.value)
             return bound or None
         if isinstance(node, cst.Attribute):
-            base = self.qualified(node.value)
+            # a loop with a cap, not recursion: rules ask this of every link of a chain, so a
+            # chain of n links would cost n * n (an `import a.b.c...` of 20,000 links: minutes)
+            attributes: List[str] = []
+            while isinstance(node, cst.Attribute):
+                if len(attributes) == MAX_QUALIFIED_PARTS:
+                    return None  # no module is that deep
+                attributes.append(node.attr.value)
+                node = node.value
+            base = self.qualified(node) if isinstance(node, cst.Name) else None
             if base is None or base.startswith("builtins."):
                 return None
-            return f"{base}.{node.attr.value}"
+            return ".".join([base, *reversed(attributes)])
         return None
 
     def is_load(self, node: cst.Name) -> bool:

@@ -1,0 +1,157 @@
+"""Deeply nested code: refused by Python's own parser, never a crash in LibCST's.
+
+LibCST's parser is native code that recurses once per nesting level on the C stack, where no
+``except`` can catch an overflow: on the 8 MiB main-thread stack it kills the interpreter
+(SIGSEGV) at about 3,000 nested brackets or 10,000 chained ``and``s, and its time and memory
+grow with the square of the depth (measured: a 60 kB line ``1+1+...+1`` takes 9 minutes and
+5 GB). Our traversal and LibCST's code generation recurse in Python, once per level.
+
+So Python's parser judges a file's nesting before LibCST sees it. It is linear and bounded
+itself (more than 200 nested brackets or 100 indentation levels is a SyntaxError; some 3,000
+levels of expression, at the default recursion limit, a RecursionError): what it refuses as
+too deep is reported as a parse error. What it keeps flat but LibCST nests (``a and b and ...``,
+dotted import names) is measured on its tree when the text could hold a long chain at all.
+Everything LibCST does with what passes runs on a thread with a big stack (address space,
+reserved, touched only as deep as the code goes) and a raised recursion limit, so valid code
+is analysed whole; a RecursionError that still happens is the file's error, never an escape.
+The verdict costs one CPython parse, about a tenth of LibCST's.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+import threading
+from typing import Any, Callable, List, Optional, Tuple, TypeVar
+
+from orch_lint.model import LintError
+
+T = TypeVar("T")
+
+#: The stack of the thread LibCST runs on: 512 MiB holds >100,000 levels at ~4 kB a level.
+STACK_SIZE = 512 * 1024 * 1024
+#: The recursion limit while LibCST works on that stack.
+RECURSION_LIMIT = 100_000
+#: The deepest tree handed to LibCST, counting chains that Python's parser keeps flat.
+MAX_DEPTH = 100_000
+#: Python's messages for nesting it refuses (tokenizer, parser and compiler limits).
+_TOO_DEEP = ("too many nested parentheses", "too many levels of indentation", "too complex",
+             "nested too deeply", "too many statically nested blocks")
+
+_lock = threading.Lock()
+_local = threading.local()
+_raised = 0
+_saved_limit = 0
+
+
+def refusal(source: str, path: str) -> Optional[LintError]:
+    """The parse error for code nested too deeply to hand to LibCST, or None.
+
+    Other syntax errors are not judged here: LibCST may read syntax newer than the running
+    Python, and where it cannot, the engine reports the error at Python's position anyway.
+    """
+    try:
+        tree = compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (RecursionError, MemoryError):
+        return LintError(path, "cannot parse: too deeply nested for Python's parser")
+    except SyntaxError as error:
+        if any(phrase in str(error.msg) for phrase in _TOO_DEEP):
+            return LintError(path, f"cannot parse: {error.msg}", error.lineno or 1, error.offset or 1)
+        return None
+    except (ValueError, OverflowError):  # a NUL byte, a number too big: LibCST's verdict then
+        return None
+    if source.count("and") + source.count("or") + source.count(".") <= MAX_DEPTH:
+        return None  # no chain can be longer than the text that spells it
+    depth, node = deepest(tree)
+    if depth <= MAX_DEPTH:
+        return None
+    return LintError(
+        path, f"cannot parse: nested {depth} levels deep (orch-lint's limit is {MAX_DEPTH})",
+        getattr(node, "lineno", 0), getattr(node, "col_offset", -1) + 1,
+    )
+
+
+def deepest(tree: ast.AST) -> Tuple[int, ast.AST]:
+    """How deep LibCST's tree for ``tree`` goes, at most, and the node that deep (no recursion).
+
+    Each ``and``/``or`` operand and each dot of an imported name is a level of LibCST's tree,
+    while Python's tree keeps them in one flat node.
+    """
+    best: Tuple[int, ast.AST] = (0, tree)
+    stack: List[Tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values) - 1
+        elif isinstance(node, ast.alias):
+            depth += node.name.count(".")
+        elif isinstance(node, ast.ImportFrom):
+            depth += (node.module or "").count(".")
+        if depth > best[0] and hasattr(node, "lineno"):
+            best = (depth, node)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return best
+
+
+def on_deep_stack(function: Callable[[], T]) -> T:
+    """``function()``, run on a thread with a big stack (or here, when already on one).
+
+    The caller waits; exceptions come back as they were raised. Where no such thread can be
+    started (a platform that refuses the stack size), it runs in the caller's thread.
+    """
+    if getattr(_local, "deep", False):
+        return function()
+    outcome: List[Tuple[bool, Any]] = []
+
+    def target() -> None:
+        _local.deep = True
+        try:
+            outcome.append((True, function()))
+        except BaseException as error:  # handed back to the caller's thread
+            outcome.append((False, error))
+
+    with _lock:
+        previous = threading.stack_size()
+        try:
+            threading.stack_size(STACK_SIZE)
+            thread = threading.Thread(target=target, name="orch-lint-deep", daemon=True)
+            thread.start()
+        except (ValueError, RuntimeError, MemoryError):
+            thread = None
+        finally:
+            threading.stack_size(previous)
+    if thread is None:
+        return function()
+    thread.join()
+    succeeded, value = outcome[0]
+    if succeeded:
+        return value  # type: ignore[no-any-return]
+    raise value
+
+
+class deep_recursion:
+    """Raise the recursion limit, on the big stack only, for as long as any caller needs it.
+
+    The limit is one per process: the first of concurrent callers raises it, the last restores
+    it. On the caller's own stack (no big thread could be started) it is left as it is.
+    """
+
+    def __enter__(self) -> None:
+        global _raised, _saved_limit
+        if not getattr(_local, "deep", False):
+            return
+        with _lock:
+            if _raised == 0:
+                _saved_limit = sys.getrecursionlimit()
+                sys.setrecursionlimit(max(_saved_limit, RECURSION_LIMIT))
+            _raised += 1
+
+    def __exit__(self, *exc: object) -> None:
+        global _raised
+        if not getattr(_local, "deep", False):
+            return
+        with _lock:
+            _raised -= 1
+            if _raised == 0:
+                sys.setrecursionlimit(_saved_limit)
+
