@@ -70,6 +70,20 @@ def child_fields(cls: type) -> Tuple[str, ...]:
     return ordered
 
 
+_available: List[bool] = []
+
+
+def _sources_available() -> bool:
+    """Whether LibCST's sources can be read (the child order is taken from them)."""
+    if not _available:
+        try:
+            child_fields(cst.Name)
+            _available.append(True)
+        except (OSError, TypeError, SyntaxError):
+            _available.append(False)
+    return _available[0]
+
+
 def _names(visitor_class: type) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
     """The node class names a visitor class handles on visit and on leave (no-op stubs excluded)."""
     cached = _method_names.get(visitor_class)
@@ -110,6 +124,9 @@ def walk(module: cst.CSTNode, visitors: Sequence[cst.BatchableCSTVisitor]) -> No
     As in ``visit_batched``, the visitors are called in the order given on each node, return
     values are ignored (children are always visited), and a leave runs after the node's subtree.
     """
+    if not _sources_available():
+        cst.visit_batched(module, visitors)  # LibCST installed without its sources: its own walk
+        return
     visit, leave = _tables(visitors)
     fields = _child_fields
     node_type = cst.CSTNode

@@ -242,3 +242,13 @@ def test_statement_anchoring_places_decorators_and_nested_blocks() -> None:
     assert placed is not None
     assert sorted(placed.values()) == [(4, 15), (5, 19), (7, 20), (7, 40)]
     assert placed == start_positions(module, nodes)
+
+
+def test_without_libcst_sources_the_walk_is_libcst_own(monkeypatch) -> None:
+    monkeypatch.setattr(traversal, "_available", [False])
+    module = cst.parse_module("import time\nt = time.time()\n")
+    ours, theirs = AllTypesRecorder(), AllTypesRecorder()
+    traversal.walk(module, [ours])
+    cst.visit_batched(module, [theirs])
+    assert ours.events == theirs.events
+    assert engine.lint_source("import time\nt = time.time()\n").findings[0].code == "DET101"
