@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Collection, Dict, List, Optional, Sequence, Set, Tuple, Type, cast
 
@@ -92,7 +93,9 @@ def parse(source: str, path: str) -> "cst.Module | LintError":
 def _syntax_error(source: str, path: str, error: cst.ParserSyntaxError) -> LintError:
     """Ask CPython where the syntax breaks: its line, column and wording beat the CST parser's."""
     try:
-        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # a warning about the checked code is not ours to print
+            warnings.simplefilter("ignore")
+            compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as python_error:
         return LintError(
             path, f"cannot parse: {python_error.msg}", python_error.lineno or 1, python_error.offset or 1
@@ -355,12 +358,16 @@ def lint_module(
     else:
         result = _apply_fixes(parsed, path, kept, tuple(sorted(suppressed)), unsafe_fixes)
         if result.fixed_source is not None:
-            # what remains is reported where it now stands, as `check` on the fixed file reports it
+            # what remains is reported where it now stands, as `check` on the fixed file reports it;
+            # what the fixes made fixable (a noqa whose finding a fix removed) is fixed now, so that
+            # a second `fix` never has anything to do
             after = lint_source(
                 result.fixed_source, path, rules=rules, options=options, module_name=module_name,
                 is_package=is_package, project=project, apply_noqa=apply_noqa, defer_calls=defer_calls,
-                enabled=enabled,
+                enabled=enabled, fix=True, unsafe_fixes=unsafe_fixes,
             )
+            if after.fixed_source is not None:
+                result = replace(result, fixed_source=after.fixed_source, fixed=result.fixed + after.fixed)
             return replace(result, findings=after.findings, suppressed=after.suppressed,
                            call_summary=after.call_summary, noqa=after.noqa, pending_noqa=after.pending_noqa)
     return replace(result, call_summary=call_summary, noqa=tuple(noqa.values()), pending_noqa=pending)
@@ -395,8 +402,12 @@ def _rendered_in_place(module: cst.Module, fix: Fix, where: Any) -> str:
     fixed = cast(cst.Module, module.deep_replace(fix.target, fix.replacement)).code
     old = module.code
     starts = [0] + [match.end() for match in re.finditer(r"\r\n|\r|\n", old)]
-    start = starts[where.start.line - 1] + where.start.column
-    end = starts[where.end.line - 1] + where.end.column
+
+    def offset(line: int, column: int) -> int:  # a range may end past a missing final newline
+        return starts[line - 1] + column if line <= len(starts) else len(old)
+
+    start = offset(where.start.line, where.start.column)
+    end = offset(where.end.line, where.end.column)
     return fixed[start : len(fixed) - (len(old) - end)]
 
 

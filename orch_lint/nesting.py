@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import sys
 import threading
+import warnings
 from typing import Any, Callable, List, Optional, Tuple, TypeVar
 
 from orch_lint.model import LintError
@@ -51,7 +52,9 @@ def refusal(source: str, path: str) -> Optional[LintError]:
     Python, and where it cannot, the engine reports the error at Python's position anyway.
     """
     try:
-        tree = compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # Python 3.12+ warns of bad escapes while parsing: not ours to print
+            warnings.simplefilter("ignore")
+            tree = compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except (RecursionError, MemoryError):
         return LintError(path, "cannot parse: too deeply nested for Python's parser")
     except SyntaxError as error:
