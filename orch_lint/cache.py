@@ -112,14 +112,7 @@ class Cache:
             self._prepare()
             target = self._path(key)
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "wb") as output:
-                    output.write(data)
-                os.replace(temporary, target)
-            except BaseException:
-                _unlink(temporary)
-                raise
+            _write_atomically(target, data)
         except OSError:
             return
 
