@@ -25,6 +25,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from orch_lint.model import Report
+from orch_lint.nesting import parsed_tree
 from orch_lint.positions import token_starts
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -53,10 +54,12 @@ class Anchors(cst.BatchableCSTVisitor):
         its calls or functions are not the CST's)."""
         if self._tree is not None and self._tree[0] is source:
             return self._tree[1]
+        tree = parsed_tree(source)  # the engine's depth check parsed it just before LibCST did
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(source)
+            if tree is None:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             found = None
         else:

@@ -45,6 +45,18 @@ _raised = 0
 _saved_limit = 0
 
 
+#: The last tree ``refusal`` parsed, with its source: the engine asks CPython's positions of
+#: the same file later (``anchors``), and one parse serves both.
+_last_tree: List[Tuple[str, ast.AST]] = []
+
+
+def parsed_tree(source: str) -> Optional[ast.AST]:
+    """CPython's tree of ``source`` if ``refusal`` just parsed this very text, else None."""
+    if _last_tree and _last_tree[0][0] is source:
+        return _last_tree[0][1]
+    return None
+
+
 def refusal(source: str, path: str) -> Optional[LintError]:
     """The parse error for code nested too deeply to hand to LibCST, or None.
 
@@ -55,6 +67,7 @@ def refusal(source: str, path: str) -> Optional[LintError]:
         with warnings.catch_warnings():  # Python 3.12+ warns of bad escapes while parsing: not ours to print
             warnings.simplefilter("ignore")
             tree = compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        _last_tree[:] = [(source, tree)]
     except (RecursionError, MemoryError):
         return LintError(path, "cannot parse: too deeply nested for Python's parser")
     except SyntaxError as error:
