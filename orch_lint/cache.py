@@ -10,7 +10,8 @@ Safe under concurrent runs: one file per entry, written to a temporary file in t
 directory and renamed over (``os.replace`` is atomic), so a reader sees a whole entry or none.
 Every entry carries the digest of its payload: a truncated or corrupt entry is a miss (and is
 rewritten by the run that misses it), never an error. Values are pickles of orch-lint's own
-frozen dataclasses, read only from the user's own cache directory.
+frozen dataclasses, loaded by an unpickler that admits nothing else: an entry planted in the
+repository cannot make orch-lint run code.
 
 This module imports nothing heavy (no LibCST): a fully warm run reads the cache without it.
 """
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib
+import io
 import os
 import pickle
 import tempfile
@@ -133,10 +136,27 @@ def _decode(data: bytes, key: str) -> Any:
     if len(check) != 32 or hashlib.sha256(payload).digest() != check:
         return _MISSING
     try:
-        stored_key, value = pickle.loads(payload)
-    except Exception:  # an entry from an incompatible orch-lint: a miss like any other
+        stored_key, value = _OwnValues(io.BytesIO(payload)).load()
+    except Exception:  # an entry from an incompatible orch-lint (or not ours): a miss like any other
         return _MISSING
     return value if stored_key == key else _MISSING
+
+
+class _OwnValues(pickle.Unpickler):
+    """Unpickles orch-lint's own value classes and plain data, nothing else.
+
+    The cache lives in the working tree, where whoever can write to the repository can plant an
+    entry (digest and all): a plain ``pickle.loads`` would run whatever callable it names. Here
+    the only callables an entry can name are orch-lint's dataclasses, whose constructors store
+    fields; any other name makes the entry a miss.
+    """
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.split(".")[0] == "orch_lint":
+            value = getattr(importlib.import_module(module), name, None)
+            if isinstance(value, type) and dataclasses.is_dataclass(value):
+                return value
+        raise pickle.UnpicklingError(f"{module}.{name} is not an orch-lint value")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

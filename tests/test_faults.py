@@ -61,11 +61,14 @@ def cli(*args: str) -> List[str]:
 
 def test_a_fix_killed_at_any_moment_leaves_each_file_old_or_new(tmp_path: Path) -> None:
     originals = write_tree(tmp_path, 300)
+    directories = sorted({path.parent for path in originals})
     interrupted = 0
-    for delay in (1.0, 1.4, 1.8, 2.2, 2.6, 3.0, 3.5):  # the CLI starts in ~0.5 s; all 300 take ~3 s
+    for extra in (0.0, 0.01, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3):
         run = subprocess.Popen(cli("fix", "."), cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-        time.sleep(delay)
+        if not wait_for_writes(run, directories):
+            break  # nothing left to write
+        time.sleep(extra)
         os.killpg(run.pid, signal.SIGKILL)  # the CLI and any workers, at once
         run.wait()
         states = []
@@ -75,9 +78,9 @@ def test_a_fix_killed_at_any_moment_leaves_each_file_old_or_new(tmp_path: Path) 
             compile(text, str(path), "exec")
             states.append(text == original)
         interrupted += any(states) and not all(states)
-        if interrupted >= 2:
+        if interrupted == 3:
             break
-    assert interrupted, "no kill landed while files were being fixed: the test proved nothing"
+    assert interrupted, "no kill landed while files were being written: the test proved nothing"
     leftovers = [p for p in source_tree(tmp_path) if p not in originals]
     assert all(p.name.endswith(".orch-lint.tmp") for p in leftovers), leftovers
     finish = subprocess.run(cli("fix", "."), cwd=tmp_path, capture_output=True, text=True)
@@ -85,6 +88,17 @@ def test_a_fix_killed_at_any_moment_leaves_each_file_old_or_new(tmp_path: Path) 
     assert all(path.read_text() == fixed(original) for path, original in originals.items())
     check = subprocess.run(cli("check", "."), cwd=tmp_path, capture_output=True, text=True)
     assert (check.returncode, check.stdout, check.stderr) == (0, "All checks passed (300 files checked).\n", "")
+
+
+def wait_for_writes(run: "subprocess.Popen[bytes]", directories: List[Path]) -> bool:
+    """Wait until ``run`` starts writing into one of ``directories`` (a temporary file or a rename
+    changes the directory); False if it ends first."""
+    before = [d.stat().st_mtime_ns for d in directories]
+    while run.poll() is None:
+        if [d.stat().st_mtime_ns for d in directories] != before:
+            return True
+        time.sleep(0.002)
+    return False
 
 
 # -- two runs at once ----------------------------------------------------------------------------
