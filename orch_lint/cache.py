@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib
 import io
 import os
 import pickle
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Optional
@@ -152,10 +152,11 @@ class _OwnValues(pickle.Unpickler):
     """
 
     def find_class(self, module: str, name: str) -> Any:
-        if module.split(".")[0] == "orch_lint":
-            value = getattr(importlib.import_module(module), name, None)
-            if isinstance(value, type) and dataclasses.is_dataclass(value):
-                return value
+        # modules already imported only: importing one (``orch_lint.__main__``) may run it
+        loaded = sys.modules.get(module) if module.split(".")[0] == "orch_lint" else None
+        value = getattr(loaded, name, None)
+        if isinstance(value, type) and dataclasses.is_dataclass(value):
+            return value
         raise pickle.UnpicklingError(f"{module}.{name} is not an orch-lint value")
 
 

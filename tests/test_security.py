@@ -128,7 +128,17 @@ class _Planted:
         return (exec, (f"open({str(self.marker)!r}, 'w').write('ran')",))
 
 
-def test_a_cache_entry_planted_in_the_repository_cannot_run_code(tmp_path: Path) -> None:
+def plant_exec(key: str, marker: Path) -> bytes:
+    return pickle.dumps((key, _Planted(marker)), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def plant_import(key: str, marker: Path) -> bytes:
+    """An entry naming ``orch_lint.__main__.main``: importing that module runs the CLI."""
+    return b"(V" + key.encode() + b"\ncorch_lint.__main__\nmain\n)Rt."
+
+
+@pytest.mark.parametrize("plant", [plant_exec, plant_import])
+def test_a_cache_entry_planted_in_the_repository_cannot_run_code(tmp_path: Path, plant) -> None:  # type: ignore[no-untyped-def]
     marker = tmp_path / "marker"
     (tmp_path / "core").mkdir()
     for number in range(3):
@@ -138,7 +148,7 @@ def test_a_cache_entry_planted_in_the_repository_cannot_run_code(tmp_path: Path)
     entries = [p for p in (tmp_path / CACHE_DIR_NAME / LAYOUT).rglob("*") if p.is_file()]
     assert entries
     for entry in entries:  # each key is its file name; the digest is what the cache checks
-        payload = pickle.dumps((entry.name, _Planted(marker)), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = plant(entry.name, marker)
         entry.write_bytes(hashlib.sha256(payload).digest() + payload)
     for _ in range(2):
         again = script("orch-lint", "check", "core", cwd=tmp_path)
