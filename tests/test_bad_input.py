@@ -193,9 +193,9 @@ TOO_DEEP = [
                  "bad.py: error: cannot parse: too deeply nested for Python's parser", id="50000-elifs"),
     pytest.param(nested_functions(100),
                  "bad.py:101:1: error: cannot parse: too many levels of indentation", id="100-nested-functions"),
-    pytest.param("x = " + " and ".join(["a"] * 150_000) + "\n",
-                 "bad.py:1:899999: error: cannot parse: nested 150003 levels deep (orch-lint's limit is 100000)",
-                 id="150000-and-chain"),
+    pytest.param("x = " + " and ".join(["a"] * 101_000) + "\n",
+                 "bad.py:1:605999: error: cannot parse: nested 101003 levels deep (orch-lint's limit is 100000)",
+                 id="101000-and-chain"),
 ]
 
 

@@ -44,7 +44,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning", "ignore::Deprec
 # -- the properties, on generated programs ------------------------------------------------------
 
 
-@bounded(200)
+@bounded(100)
 @given(hazard_programs())
 def test_hazard_programs_check_and_fix_as_the_oracle_says(source: str) -> None:
     check_program(source, compiles=True)
@@ -56,7 +56,7 @@ def test_programs_from_the_grammar(source: str) -> None:
     check_program(source)
 
 
-@bounded(40)
+@bounded(20)
 @given(hypothesmith.from_node())
 def test_programs_from_libcst_nodes(source: str) -> None:
     check_program(source)
