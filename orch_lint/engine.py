@@ -101,8 +101,12 @@ def _syntax_error(source: str, path: str, error: cst.ParserSyntaxError) -> LintE
             path, f"cannot parse: {python_error.msg}", python_error.lineno or 1, python_error.offset or 1
         )
     except (ValueError, RecursionError, MemoryError):
-        pass
+        python_reads_it = False
+    else:
+        python_reads_it = True
     message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
+    if python_reads_it:  # a limit of LibCST's, not an error in the file: say so
+        message = f"valid Python that LibCST's parser rejects ({message})"
     return LintError(path, f"cannot parse: {message}", error.raw_line, error.raw_column + 1)
 
 

@@ -142,6 +142,23 @@ def test_a_noqa_that_a_fix_makes_unused_goes_in_the_same_fix() -> None:
     assert lint_source(fixed.fixed_source, "m.py", fix=True, unsafe_fixes=True).fixed_source is None
 
 
+@pytest.mark.parametrize(
+    "source, error",
+    [
+        ("\n\\\r\n", "m.py:1:1: error: cannot parse: valid Python that LibCST's parser rejects (tokenizer error: "
+         "unexpected end of file after a line continuation)"),
+        ("try:\n pass\n\\\r\nfinally:\n pass\n", "m.py:5:8: error: cannot parse: valid Python that LibCST's parser "
+         "rejects (parser error: error at 4:7: expected one of (, *, +, -, ..., AWAIT, DEDENT, False, NUMBER, None, True, "
+         "[, break, continue, lambda, match, not, pass, ~)"),
+    ],
+)
+def test_valid_python_that_libcst_cannot_read_is_reported_as_such(source: str, error: str) -> None:
+    """Found by the campaign (hypothesmith): a backslash continuing an otherwise empty line."""
+    compile(source, "m.py", "exec")
+    result = lint_source(source, "m.py")
+    assert result.error is not None and result.error.render() == error
+
+
 # -- the oracle itself can fail ------------------------------------------------------------------
 
 OLD = "def f(s: set[str]):\n    return list((s)), [x for x in s]\n"
