@@ -35,6 +35,10 @@ STACK_SIZE = 512 * 1024 * 1024
 RECURSION_LIMIT = 100_000
 #: The deepest tree handed to LibCST, counting chains that Python's parser keeps flat.
 MAX_DEPTH = 100_000
+#: About where Python 3.11+ (at its default recursion limit) refuses a tree as too deep: older
+#: Pythons build deeper ones, whose cost in LibCST grows with the square of the depth.
+PYTHON_DEPTH = 3_000
+TOO_DEEP = "cannot parse: nested deeper than Python allows"
 #: Python's messages for nesting it refuses (tokenizer, parser and compiler limits).
 _TOO_DEEP = ("too many nested parentheses", "too many levels of indentation", "too complex",
              "nested too deeply", "too many statically nested blocks")
@@ -69,44 +73,52 @@ def refusal(source: str, path: str) -> Optional[LintError]:
             tree = compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
         _last_tree[:] = [(source, tree)]
     except (RecursionError, MemoryError):
-        return LintError(path, "cannot parse: too deeply nested for Python's parser")
+        return LintError(path, TOO_DEEP)
     except SyntaxError as error:
         if any(phrase in str(error.msg) for phrase in _TOO_DEEP):
             return LintError(path, f"cannot parse: {error.msg}", error.lineno or 1, error.offset or 1)
         return None
     except (ValueError, OverflowError):  # a NUL byte, a number too big: LibCST's verdict then
         return None
-    if source.count("and") + source.count("or") + source.count(".") <= MAX_DEPTH:
-        return None  # no chain can be longer than the text that spells it
-    depth, node = deepest(tree)
-    if depth <= MAX_DEPTH:
+    # Python < 3.11 builds the tree of a 100,000-term sum without a complaint: judge it here
+    unjudged = sys.version_info < (3, 11) and len(source) > PYTHON_DEPTH
+    # no chain can be longer than the text that spells it
+    long_chains = source.count("and") + source.count("or") + source.count(".") > MAX_DEPTH
+    if not (unjudged or long_chains):
+        return None
+    depth, chained, node = depths(tree)
+    if unjudged and depth > PYTHON_DEPTH:
+        return LintError(path, TOO_DEEP)
+    if chained <= MAX_DEPTH:
         return None
     return LintError(
-        path, f"cannot parse: nested {depth} levels deep (orch-lint's limit is {MAX_DEPTH})",
+        path, f"cannot parse: nested {chained} levels deep (orch-lint's limit is {MAX_DEPTH})",
         getattr(node, "lineno", 0), getattr(node, "col_offset", -1) + 1,
     )
 
 
-def deepest(tree: ast.AST) -> Tuple[int, ast.AST]:
-    """How deep LibCST's tree for ``tree`` goes, at most, and the node that deep (no recursion).
+def depths(tree: ast.AST) -> Tuple[int, int, ast.AST]:
+    """How deep Python's tree goes, how deep LibCST's goes at most, and the node that deep
+    (a loop, not recursion).
 
     Each ``and``/``or`` operand and each dot of an imported name is a level of LibCST's tree,
     while Python's tree keeps them in one flat node.
     """
-    best: Tuple[int, ast.AST] = (0, tree)
-    stack: List[Tuple[ast.AST, int]] = [(tree, 1)]
+    deepest, best = 0, (0, tree)
+    stack: List[Tuple[ast.AST, int, int]] = [(tree, 1, 1)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, chained = stack.pop()
         if isinstance(node, ast.BoolOp):
-            depth += len(node.values) - 1
+            chained += len(node.values) - 1
         elif isinstance(node, ast.alias):
-            depth += node.name.count(".")
+            chained += node.name.count(".")
         elif isinstance(node, ast.ImportFrom):
-            depth += (node.module or "").count(".")
-        if depth > best[0] and hasattr(node, "lineno"):
-            best = (depth, node)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return best
+            chained += (node.module or "").count(".")
+        deepest = max(deepest, depth)
+        if chained > best[0] and hasattr(node, "lineno"):
+            best = (chained, node)
+        stack.extend((child, depth + 1, chained + 1) for child in ast.iter_child_nodes(node))
+    return deepest, best[0], best[1]
 
 
 def on_deep_stack(function: Callable[[], T]) -> T:

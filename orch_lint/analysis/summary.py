@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from dataclasses import dataclass
 from typing import FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from orch_lint.analysis.names import LOCAL, NameModel, resolve_relative
+from orch_lint.nesting import deep_recursion, on_deep_stack, parsed_tree, refusal
 from orch_lint.analysis.types import (
     DICT_CONSTRUCTORS, DICT_TYPES, PATH_TYPES, SET_CONSTRUCTORS, SET_TYPES, TypeFact, TypeFacts,
 )
@@ -49,13 +49,28 @@ class ModuleSummary:
 
 
 def summarize_module(source: str, module_name: str, is_package: bool) -> ModuleSummary:
-    """The summary of one module's source. Pure; a file that does not parse has an empty one."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+    """The summary of one module's source. Pure; a file that does not parse has an empty one.
+
+    A file too deeply nested for LibCST has one too, and the rest runs on the big stack:
+    module-level values are read with LibCST (see ``nesting``).
+    """
+    if refusal(source, module_name) is not None:
         return ModuleSummary(module_name, is_package)
+    tree = parsed_tree(source)  # the tree the nesting check just parsed
+    if not isinstance(tree, ast.Module):  # a syntax error
+        return ModuleSummary(module_name, is_package)
+
+    def summarize() -> ModuleSummary:
+        with deep_recursion():
+            return _summary(tree, source, module_name, is_package)
+
+    try:
+        return on_deep_stack(summarize)
+    except (RecursionError, MemoryError):
+        return ModuleSummary(module_name, is_package)
+
+
+def _summary(tree: ast.Module, source: str, module_name: str, is_package: bool) -> ModuleSummary:
     bindings = tuple(_module_bindings(tree, module_name, is_package))
     return ModuleSummary(
         module_name,
