@@ -266,16 +266,16 @@ class TestInjectClock(CodemodTest):
 
     def test_extend_wall_clock_from_the_files_config(self) -> None:
         before = """
-            import pendulum
+            import acme.clock
 
-            due = pendulum.now()
+            due = acme.clock.now()
         """
         after = """
             from app.clock import now
 
             due = now()
         """
-        context = _context_with_config(self, 'extend-wall-clock = ["pendulum.now"]\n')
+        context = _context_with_config(self, 'extend-wall-clock = ["acme.clock.now"]\n')
         self.assertCodemod(before, after, clock="app.clock.now", context_override=context)
 
 

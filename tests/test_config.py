@@ -101,13 +101,13 @@ def test_extend_wall_clock_and_forbidden_imports(project: Project) -> None:
     project.write(
         {
             "pyproject.toml": (
-                '[tool.orch-lint]\nextend-wall-clock = ["pendulum.now"]\n'
+                '[tool.orch-lint]\nextend-wall-clock = ["acme.clock.now"]\n'
                 'forbidden-imports = ["app.server"]\n'
             ),
             "app/__init__.py": "",
             "app/server/__init__.py": "",
             "app/core/__init__.py": "",
-            "app/core/logic.py": "import pendulum\nfrom ..server import db\nfrom app.server.db import Row\nnow = pendulum.now()\n",
+            "app/core/logic.py": "import acme.clock\nfrom ..server import db\nfrom app.server.db import Row\nnow = acme.clock.now()\n",
         }
     )
     code, out, _ = project.main("check", "app/core")

@@ -31,7 +31,7 @@ STALE = "unused suppression `# noqa: {}`: nothing on this line is reported under
 #: through app/util.py, outside the core), noqa and DET900.
 EXPECTED = [
     ("core/clock.py", 7, 12, "DET101", MESSAGE_101.format("time.time")),
-    ("core/clock.py", 11, 12, "DET101", MESSAGE_101.format("pendulum.now")),
+    ("core/clock.py", 11, 12, "DET101", MESSAGE_101.format("acme.clock.now")),
     ("core/db.py", 1, 8, "DET301", MESSAGE_301.format("sqlite3")),
     ("core/db.py", 3, 6, "DET301", MESSAGE_301.format("app.db")),
     ("core/decide.py", 6, 12, "DET401",

@@ -8,14 +8,16 @@ visits a node every binding before it is already known.
 
 Known limits, all on the side of silence (a name we cannot resolve is never reported): a
 binding that comes later in the same function than its use, ``global``/``nonlocal``, star
-imports and ``exec``.
+imports of anything but the standard-library modules in ``STAR_RESOLVED``, and ``exec``.
 """
 
 from __future__ import annotations
 
 import builtins
+import functools
+import importlib
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, FrozenSet, List, Optional, Set
 
 import libcst as cst
 
@@ -23,6 +25,12 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 
 #: A binding that is not an import: a parameter, an assignment, a def, a loop target.
 LOCAL = ""
+#: Standard-library modules whose ``from M import *`` binds names the rules look for (clocks,
+#: entropy, the environment, the filesystem). Their star exports are read from the modules
+#: themselves, which the linter imports anyway: never from the code being checked.
+STAR_RESOLVED = frozenset(
+    {"datetime", "time", "random", "uuid", "secrets", "os", "os.path", "glob", "pathlib", "shutil"}
+)
 #: Attribute links past which a chain resolves to nothing (no module path is deeper).
 MAX_QUALIFIED_PARTS = 64
 
@@ -86,6 +94,17 @@ def _target_names(target: cst.BaseExpression) -> List[str]:
     if isinstance(target, cst.StarredElement):
         return _target_names(target.value)
     return []
+
+@functools.lru_cache(maxsize=None)
+def star_exports(module: str) -> FrozenSet[str]:
+    """The names ``from module import *`` binds, for a module in ``STAR_RESOLVED``; else none."""
+    if module not in STAR_RESOLVED:
+        return frozenset()
+    imported = importlib.import_module(module)
+    exported = getattr(imported, "__all__", None)
+    if exported is None:
+        exported = [name for name in vars(imported) if not name.startswith("_")]
+    return frozenset(name for name in exported if isinstance(name, str))
 
 
 class NameModel(cst.BatchableCSTVisitor):
@@ -220,6 +239,8 @@ class NameModel(cst.BatchableCSTVisitor):
         source = dotted_name(node.module) if node.module is not None else ""
         base = resolve_relative(self.module_name, self.is_package, len(node.relative), source or "")
         if isinstance(node.names, cst.ImportStar):
+            for name in sorted(star_exports(base or "")):
+                self.bind(name, f"{base}.{name}")
             return
         for alias in node.names:
             self._skip_names(alias.name)

@@ -18,11 +18,18 @@ WALL_CLOCK = frozenset(
         "time.time", "time.time_ns", "time.monotonic", "time.monotonic_ns",
         "time.perf_counter", "time.perf_counter_ns", "time.process_time", "time.process_time_ns",
         "time.thread_time", "time.thread_time_ns", "time.clock_gettime", "time.clock_gettime_ns",
+        # the third-party clocks people reach for instead
+        "pendulum.now", "pendulum.today", "pendulum.tomorrow", "pendulum.yesterday",
+        "pendulum.DateTime.now", "pendulum.DateTime.today", "pendulum.DateTime.utcnow",
+        "arrow.now", "arrow.utcnow", "arrow.Arrow.now", "arrow.Arrow.utcnow",
+        "django.utils.timezone.now",
+        "pandas.Timestamp.now", "pandas.Timestamp.utcnow", "pandas.Timestamp.today",
     }
 )
 #: Pure when given a time, a clock read without one: the number of arguments that make them pure.
 CLOCK_WITHOUT_ARGUMENT = {
     "time.localtime": 1, "time.gmtime": 1, "time.ctime": 1, "time.asctime": 1, "time.strftime": 2,
+    "django.utils.timezone.localtime": 1, "django.utils.timezone.localdate": 1,
 }
 
 
@@ -50,6 +57,7 @@ class WallClockRead(NameReference):
         Valid("import time\nt = time.localtime(0)\ns = time.strftime('%Y', t)\n"),
         Valid("import time\nstamps = list(map(time.gmtime, seconds))\n"),
         Valid("from datetime import datetime\nd = datetime(2024, 1, 1)\n"),
+        Valid("from django.utils import timezone\nlocal = timezone.localtime(event.timestamp)\n"),
     ]
     invalid = [
         Invalid("import datetime\nnow = datetime.datetime.now()\n", at=(2, 7)),
@@ -69,6 +77,9 @@ class WallClockRead(NameReference):
         Invalid("import time\ns = time.strftime('%H:%M')\n", at=(2, 5)),
         Invalid("from datetime import datetime\nCLOCK = datetime.utcnow\n", at=(2, 9)),
         Invalid("import time\ndef f(factory=time.gmtime):\n    return factory()\n", at=(2, 15)),
+        Invalid("from datetime import *\nstamp = datetime.now()\n", at=(2, 9)),
+        Invalid("import pendulum\ndue = pendulum.now('UTC').add(days=1)\n", at=(2, 7)),
+        Invalid("from django.utils import timezone\ntoday = timezone.localdate()\n", at=(2, 9)),
     ]
 
     def __init__(self, context: FileContext) -> None:
