@@ -18,10 +18,12 @@ from orch_lint.analysis.names import NameModel
 ORDER_INSENSITIVE_CONSUMERS = frozenset(
     f"builtins.{name}" for name in ("sorted", "len", "min", "max", "sum", "any", "all", "set", "frozenset")
 )
-#: Callables that pass their argument's order through: insensitive inside, insensitive outside.
+#: Callables that pass their argument's elements through, only reordered: insensitive outside,
+#: insensitive inside. Not ``enumerate`` or a ``zip`` of several: which index or partner an
+#: element gets depends on the order (``sorted(enumerate(s))`` differs run to run).
 ORDER_PRESERVING = frozenset(
-    f"builtins.{name}" for name in ("list", "tuple", "reversed", "enumerate", "zip", "map", "filter")
-)
+    f"builtins.{name}" for name in ("list", "tuple", "reversed", "map", "filter")
+) | frozenset({"itertools.chain", "collections.deque"})
 
 
 def is_str_join(names: NameModel, func: cst.BaseExpression) -> bool:
@@ -50,9 +52,12 @@ class OrderContext(cst.BatchableCSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.names.qualified(node.func)
-        if qualified in ORDER_INSENSITIVE_CONSUMERS or (
-            self.is_insensitive(node) and (qualified in ORDER_PRESERVING or is_str_join(self.names, node.func))
-        ):
+        passes_through = (
+            qualified in ORDER_PRESERVING
+            or (qualified == "builtins.zip" and len(node.args) == 1)
+            or is_str_join(self.names, node.func)
+        )
+        if qualified in ORDER_INSENSITIVE_CONSUMERS or (self.is_insensitive(node) and passes_through):
             for arg in node.args:
                 if arg.keyword is None:
                     self._mark(arg.value)

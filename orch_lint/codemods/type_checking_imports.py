@@ -21,7 +21,7 @@ import libcst as cst
 from libcst.codemod import CodemodCommand
 from libcst.codemod.visitors import GatherExportsVisitor
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import Assignment, Scope, ScopeProvider
+from libcst.metadata import Assignment, ScopeProvider
 
 from orch_lint.codemods._shared import reports_for
 from orch_lint.rules.db_import import DatabaseImport

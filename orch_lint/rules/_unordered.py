@@ -2,14 +2,15 @@
 
 A site is any place that turns an iterable's order into a result: a ``for`` loop, a list or dict
 comprehension or generator expression, ``list()``/``tuple()``/``str.join``/``enumerate``/
-``zip``/``map``/``filter``/``reversed``, ``*x`` unpacking and ``yield from``. A site is skipped
-when the analysis in ``analysis.consumers`` shows nothing can observe the order, or when a loop
-body only adds to a set.
+``zip``/``map``/``filter``/``reversed``/``functools.reduce``, ``collections.deque`` and the
+ordering ``itertools``, ``x.extend()``/``dict.fromkeys()``, ``*x`` unpacking, ``a, b = x`` and
+``yield from``. A site is skipped when the analysis in ``analysis.consumers`` shows nothing can
+observe the order, or when a loop body's effect is the same in any order (``_LoopBody``).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterator, Optional, Sequence
+from typing import ClassVar, Dict, Iterator, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -19,7 +20,26 @@ from orch_lint.model import Fix
 from orch_lint.rule import Rule
 
 #: Callables that iterate their first positional argument into an ordered result.
-FIRST_ARGUMENT_SINKS = frozenset(f"builtins.{n}" for n in ("list", "tuple", "enumerate", "reversed"))
+FIRST_ARGUMENT_SINKS = frozenset(f"builtins.{n}" for n in ("list", "tuple", "enumerate", "reversed")) | frozenset(
+    {"collections.deque"}
+    | {
+        f"itertools.{n}"
+        for n in (
+            "islice", "combinations", "combinations_with_replacement", "permutations", "accumulate",
+            "cycle", "groupby", "pairwise", "batched", "compress", "tee",
+        )
+    }
+)
+#: Callables that iterate every positional argument into an ordered result.
+EVERY_ARGUMENT_SINKS = frozenset({"builtins.zip", "itertools.chain", "itertools.zip_longest", "itertools.product"})
+#: Callables that take a function first and iterate the rest in order.
+AFTER_FUNCTION_SINKS = frozenset(
+    {"builtins.map", "builtins.filter", "functools.reduce", "itertools.starmap", "itertools.filterfalse",
+     "itertools.takewhile", "itertools.dropwhile"}
+)
+#: Methods that iterate their argument into an ordered container (``out.extend(s)``,
+#: ``dict.fromkeys(s)``): no set or frozenset has them, so the receiver's type does not matter.
+METHOD_SINKS = frozenset({"extend", "extendleft", "fromkeys"})
 SET_MUTATORS = frozenset({"add", "update", "discard", "remove"})
 
 
@@ -44,34 +64,104 @@ def _literal_separator_join(func: cst.BaseExpression) -> bool:
     return isinstance(func, cst.Attribute) and isinstance(func.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
-def _only_adds_to_sets(body: cst.BaseSuite) -> bool:
-    """A loop body made only of ``s.add(x)`` (or update/discard/remove), ``pass`` and ``continue``."""
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [cst.SimpleStatementLine(body.body)]  # type: ignore[attr-defined,arg-type]
-    if not statements:
-        return False
-    for statement in statements:
+#: Builtins whose result is a number: adding one up is the same in any order.
+NUMERIC_BUILTINS = frozenset({"len", "int", "abs", "round", "ord", "bool"})
+
+
+def _is_constant(node: cst.BaseExpression) -> bool:
+    """A literal that reads the same whichever element of the loop came first."""
+    if isinstance(node, cst.UnaryOperation):
+        return _is_constant(node.expression)
+    if isinstance(node, cst.Name):
+        return node.value in ("True", "False", "None")
+    return isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString))
+
+
+def _is_count(node: cst.BaseExpression) -> bool:
+    """An integer literal or a call of a builtin that returns an int (``len(x)``)."""
+    if isinstance(node, cst.UnaryOperation):
+        return _is_count(node.expression)
+    if isinstance(node, cst.Integer):
+        return True
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value in NUMERIC_BUILTINS
+    )
+
+
+class _LoopBody:
+    """Whether a loop body's effect can depend on the order it sees the elements in.
+
+    The body is order-insensitive when every statement is one of: adding to or removing from a
+    collection by value (``s.add(x)``, ``d.pop(k, None)``, ``del d[k]``), counting (``n += 1``,
+    ``total += len(x)``, ``|=``), setting a flag to a constant (``found = True``), returning a
+    constant (``return True``, as ``any()`` would), ``break``, ``continue``, ``pass``, or an
+    ``if`` or inner loop made only of those. A flag set to two different constants, or two
+    different constants returned, makes the first element that matches decide: sensitive.
+    """
+
+    def __init__(self) -> None:
+        self.constants: Dict[str, str] = {}
+
+    def insensitive(self, body: cst.BaseSuite) -> bool:
+        if isinstance(body, cst.IndentedBlock):
+            statements: Sequence[cst.BaseStatement] = body.body
+        else:
+            statements = [cst.SimpleStatementLine(body.body)]  # type: ignore[attr-defined]
+        return bool(statements) and all(self._statement(statement) for statement in statements)
+
+    def _statement(self, statement: cst.BaseStatement) -> bool:
         if isinstance(statement, cst.If):
-            if not _only_adds_to_sets(statement.body):
-                return False
             orelse = statement.orelse
-            if isinstance(orelse, cst.Else) and not _only_adds_to_sets(orelse.body):
-                return False
-            if isinstance(orelse, cst.If) and not _only_adds_to_sets(cst.IndentedBlock([orelse])):
-                return False
-            continue
-        if not isinstance(statement, cst.SimpleStatementLine):
-            return False
-        for small in statement.body:
-            if isinstance(small, (cst.Pass, cst.Continue)):
-                continue
-            call = small.value if isinstance(small, cst.Expr) else None
-            if not (
+            return self.insensitive(statement.body) and (
+                orelse is None
+                or (isinstance(orelse, cst.Else) and self.insensitive(orelse.body))
+                or (isinstance(orelse, cst.If) and self._statement(orelse))
+            )
+        if isinstance(statement, (cst.For, cst.While)):
+            return statement.orelse is None and self.insensitive(statement.body)
+        if isinstance(statement, cst.SimpleStatementLine):
+            return all(self._small(small) for small in statement.body)
+        return False
+
+    def _small(self, small: cst.BaseSmallStatement) -> bool:
+        if isinstance(small, (cst.Pass, cst.Continue, cst.Break, cst.Del)):
+            return True
+        if isinstance(small, cst.Expr):
+            call = small.value
+            return (
                 isinstance(call, cst.Call)
                 and isinstance(call.func, cst.Attribute)
-                and call.func.attr.value in SET_MUTATORS
-            ):
+                and (
+                    call.func.attr.value in SET_MUTATORS
+                    or (call.func.attr.value == "pop" and len(call.args) >= 1)
+                )
+            )
+        if isinstance(small, cst.AugAssign):
+            if isinstance(small.operator, (cst.BitOrAssign, cst.BitAndAssign, cst.BitXorAssign)):
+                return True
+            return isinstance(small.operator, (cst.AddAssign, cst.SubtractAssign)) and _is_count(small.value)
+        if isinstance(small, cst.Assign):
+            return all(isinstance(target.target, cst.Name) for target in small.targets) and self._same_constant(
+                tuple(target.target.value for target in small.targets), small.value  # type: ignore[attr-defined]
+            )
+        if isinstance(small, cst.Return):
+            return small.value is not None and self._same_constant(("return",), small.value)
+        return False
+
+    def _same_constant(self, keys: Tuple[str, ...], value: cst.BaseExpression) -> bool:
+        if not _is_constant(value):
+            return False
+        text = cst.Module([]).code_for_node(value)
+        for key in keys:
+            if self.constants.setdefault(key, text) != text:
                 return False
-    return True
+        return True
+
+
+def order_insensitive_body(body: cst.BaseSuite) -> bool:
+    return _LoopBody().insensitive(body)
 
 
 class UnorderedIteration(Rule):
@@ -112,7 +202,7 @@ class UnorderedIteration(Rule):
         return Fix(iterable, sorted_call(iterable), safe, "wrap in sorted()")
 
     def visit_For(self, node: cst.For) -> None:
-        if not _only_adds_to_sets(node.body):
+        if node.orelse is not None or not order_insensitive_body(node.body):
             self._check(node.iter)
 
     def _comprehension(self, node: cst.BaseExpression, for_in: cst.CompFor) -> None:
@@ -132,9 +222,9 @@ class UnorderedIteration(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         order = self.context.order
-        if order.is_insensitive(node):
-            return
         qualified = self.names.qualified(node.func)
+        if order.is_insensitive(node) and not _pairs_by_position(qualified, node):
+            return
         positional = [arg for arg in node.args if arg.keyword is None]
         for arg in positional:
             if arg.star == "*" and not order.is_insensitive(arg):
@@ -150,12 +240,24 @@ class UnorderedIteration(Rule):
                     fixable=not (qualified == "builtins.reversed" and self.kind == SET),
                     sorts_safely=_literal_separator_join(node.func),
                 )
-        elif qualified == "builtins.zip":
+        elif qualified in EVERY_ARGUMENT_SINKS:
             for value in plain:
                 self._check(value)
-        elif qualified in ("builtins.map", "builtins.filter"):
-            for value in plain[1:]:
+        elif qualified in AFTER_FUNCTION_SINKS:
+            for value in plain[1:2] if qualified == "functools.reduce" else plain[1:]:
                 self._check(value)
+        elif _method_sink(self.names.qualified(node.func), node.func) and plain:
+            self._check(plain[0])
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        """``out += a_set``: no set supports ``+``, so the target is a list (or like one)."""
+        if isinstance(node.operator, cst.AddAssign):
+            self._check(node.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """``first, second = a_set``: which element lands in which name follows the order."""
+        if any(isinstance(target.target, (cst.Tuple, cst.List)) for target in node.targets):
+            self._check(node.value, fixable=False)
 
     def visit_List(self, node: cst.List) -> None:
         self._starred(node)
@@ -174,6 +276,17 @@ class UnorderedIteration(Rule):
     def visit_Yield(self, node: cst.Yield) -> None:
         if isinstance(node.value, cst.From):
             self._check(node.value.item)
+
+
+def _pairs_by_position(qualified: Optional[str], call: cst.Call) -> bool:
+    """``enumerate(s)``, ``zip(s, t)``: the order decides which index or partner each element
+    gets, so even ``sorted(enumerate(s))`` or ``set(zip(s, t))`` can see it."""
+    return qualified == "builtins.enumerate" or (qualified == "builtins.zip" and len(call.args) > 1)
+
+
+def _method_sink(qualified: Optional[str], func: cst.BaseExpression) -> bool:
+    """``x.extend(...)``/``dict.fromkeys(...)``, on an object rather than a module function."""
+    return qualified is None and isinstance(func, cst.Attribute) and func.attr.value in METHOD_SINKS
 
 
 def _for_ins(for_in: cst.CompFor) -> Iterator[cst.CompFor]:

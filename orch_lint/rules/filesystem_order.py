@@ -5,7 +5,7 @@
 machines, file systems and even runs. A listing counts when it is returned, stored, iterated,
 indexed or passed on; not when an order-insensitive consumer takes it (``sorted``, ``len``,
 ``set``, ``in``: the list DET201 uses, from ``analysis.consumers``), when its value is thrown
-away, or when a loop over it only adds to sets.
+away, or when a loop over it has the same effect in any order (``order_insensitive_body``).
 
 A listing stored in a function's local variable is followed: ``names = os.listdir(p)`` is
 fine if ``names.sort()`` comes before any use that shows its order, or if every use is
@@ -25,7 +25,7 @@ from orch_lint.analysis.names import Scope
 from orch_lint.analysis.types import PATH
 from orch_lint.model import Fix, Invalid, Valid
 from orch_lint.rule import FileContext, Rule
-from orch_lint.rules._unordered import FIRST_ARGUMENT_SINKS, _only_adds_to_sets, sorted_call
+from orch_lint.rules._unordered import FIRST_ARGUMENT_SINKS, order_insensitive_body, sorted_call
 
 LIST, ITERATOR, ENTRIES, WALK = "list", "iterator", "entries", "walk"
 LISTINGS = {
@@ -126,7 +126,7 @@ class FilesystemOrder(Rule):
 
     def visit_For(self, node: cst.For) -> None:
         self._iterated.add(id(node.iter))
-        if _only_adds_to_sets(node.body):
+        if order_insensitive_body(node.body):
             self._set_loops.add(id(node.iter))
         files = _walk_files_name(node)
         if files is not None:

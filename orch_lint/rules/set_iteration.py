@@ -28,6 +28,8 @@ class SetIteration(UnorderedIteration):
         Valid("def f(items):\n    return [x for x in items]\n"),
         Valid("names = {'a'}\nnames = sorted(names)\nout = ','.join(names)\n"),
         Valid("def f(s: set[str]):\n    return sorted(list(s)), sum(1 for _ in s)\n"),
+        Valid("def f(s: set[str]):\n    n = 0\n    for x in s:\n        if x:\n            n += 1\n    return n\n"),
+        Valid("def f(s: set[str]):\n    for x in s:\n        if not x:\n            return False\n    return True\n"),
     ]
     invalid = [
         Invalid(
@@ -62,4 +64,11 @@ class SetIteration(UnorderedIteration):
                 "        print(x)\n"),
         # reversed() of a set raises TypeError: no fix turns that crash into a result
         Invalid("def f(s: set[str]):\n    return reversed(s)\n", at=(2, 21)),
+        Invalid(
+            "def f(s: set[str]):\n    for x in s:\n        if x.startswith('_'):\n            return x\n",
+            at=(2, 14),
+            fixed="def f(s: set[str]):\n    for x in sorted(s):\n        if x.startswith('_'):\n            return x\n",
+        ),
+        Invalid("def f(s: set[str], out: list[str]):\n    out.extend(s)\n", at=(2, 16),
+                fixed="def f(s: set[str], out: list[str]):\n    out.extend(sorted(s))\n"),
     ]

@@ -87,3 +87,101 @@ def clean(a: set[str], b: set[str], unknown, items: list[str]):
     rebound = a
     rebound = sorted(rebound)
     return total, best, also, membership, algebra, ordered, others, [r for r in rebound]
+
+
+# More sites: methods, itertools, functools, unpacking, +=.
+def more_sites(a: set[str], out: list[str]):
+    import collections
+    import functools
+    import itertools
+    out.extend(a)  # expect: DET201:16
+    index = dict.fromkeys(a)  # expect: DET201:27
+    queue = collections.deque(a)  # expect: DET201:31
+    joined = list(itertools.chain(a, out))  # expect: DET201:35
+    pairs = list(itertools.combinations(a, 2))  # expect: DET201:41
+    first = list(itertools.islice(a, 3))  # expect: DET201:35
+    folded = functools.reduce(lambda x, y: x + y, a)  # expect: DET201:51
+    left, right = a  # expect: DET201:19
+    out += a  # expect: DET201:12
+    numbered = sorted(enumerate(a))  # expect: DET201:33
+    zipped = set(zip(a, out))  # expect: DET201:22
+    return index, queue, joined, pairs, first, folded, left, right, numbered, zipped
+
+
+def more_clean(a: set[str], b: set[str]):
+    import itertools
+    merged = sorted(itertools.chain(a, b)), len(list(zip(a))), set(itertools.chain(a, b))
+    return merged
+
+
+# Loop bodies whose effect is the same in any order, and those where the first match decides.
+def counting(a: set[str], counts: dict[str, int]):
+    total = 0
+    for x in a:
+        total += len(x)
+    for x in a:
+        counts[x] += 1
+    for x in a:
+        if x.startswith("_"):
+            total -= 1
+    flags = 0
+    for x in a:
+        flags |= hash_free(x)
+    return total, flags
+
+
+def any_like(a: set[str]) -> bool:
+    for x in a:
+        if x.startswith("_"):
+            return True
+    return False
+
+
+def flag_like(a: set[str]) -> bool:
+    found = False
+    for x in a:
+        if not x:
+            found = True
+            break
+    return found
+
+
+def removing(a: set[str], pending: dict[str, int]):
+    for x in a:
+        pending.pop(x, None)
+    for x in a:
+        del pending[x]
+    for x in a:
+        for y in x:
+            pending.pop(y, None)
+
+
+def first_match_decides(a: set[str]):
+    for x in a:  # expect: DET201:14
+        if x.startswith("_"):
+            return True
+        if x.startswith("-"):
+            return False
+    for x in a:  # expect: DET201:14
+        if x:
+            return x
+    for x in a:  # expect: DET201:14
+        total = len(x)
+    for x in a:  # expect: DET201:14
+        label = "a" if x else "b"
+    for x in a:  # expect: DET201:14
+        total += x.size
+    for x in a:  # expect: DET201:14
+        total *= 2
+    for x in a:  # expect: DET201:14
+        status = "open"
+        status = "closed"
+    for x in a:  # expect: DET201:14
+        pass
+    else:
+        return None
+    return total, label, status
+
+
+def hash_free(x: str) -> int:
+    return len(x)
