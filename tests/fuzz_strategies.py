@@ -56,7 +56,7 @@ def _expression(draw: st.DrawFn, collections: List[str], depth: int = 0) -> str:
         lambda: f"{{{draw(st.sampled_from(NAMES))} for {draw(st.sampled_from(NAMES))} in {base}}}",
         lambda: f"{{k: 1 for k in {base}}}",
         lambda: draw(st.sampled_from(LISTINGS)),
-        lambda: f"defaultdict(int)",
+        lambda: "defaultdict(int)",
         lambda: f"Counter({base})",
     ]
     if depth < 2:
