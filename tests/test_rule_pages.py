@@ -32,6 +32,7 @@ from orch_lint.explain import SECTIONS, page_path, render_page
 from orch_lint.model import Options
 from orch_lint.rule import Rule
 from orch_lint.rules import ALL_RULES
+from orch_lint.rules.db_import import DATABASE_MODULES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -195,3 +196,9 @@ def test_toml_block_under_options_is_the_config_the_examples_run_under() -> None
         check_page(rule, page.replace('forbidden-imports = ["app.db"]', ""))
     with pytest.raises(Exception, match="unknown key 'forbiden-imports'"):
         check_page(rule, page.replace("forbidden-imports", "forbiden-imports"))
+
+
+def test_the_db_import_page_lists_every_module_the_rule_knows() -> None:
+    page = page_path("DET301").read_text(encoding="utf-8")
+    listed = page.split("The modules it knows: ", 1)[1].split("\n\n", 1)[0]
+    assert re.findall(r"`([^`]+)`", listed) == list(DATABASE_MODULES)

@@ -12,10 +12,22 @@ from orch_lint.rule import FileContext
 from orch_lint.rules._imports import ImportedModules
 
 DATABASE_MODULES = (
-    "sqlite3", "dbm", "shelve", "sqlalchemy", "sqlmodel", "psycopg", "psycopg2", "psycopg_pool",
-    "asyncpg", "aiosqlite", "pymysql", "MySQLdb", "mysql.connector", "aiomysql", "oracledb",
-    "cx_Oracle", "pyodbc", "pymssql", "pymongo", "motor", "redis", "duckdb", "peewee", "pony",
-    "tortoise", "django.db", "databases", "cassandra", "clickhouse_driver",
+    # the standard library's
+    "sqlite3", "_sqlite3", "dbm", "shelve",
+    # SQL drivers
+    "psycopg", "psycopg2", "psycopg2cffi", "psycopg_pool", "pg8000", "asyncpg", "aiopg",
+    "pysqlite3", "apsw", "aiosqlite", "sqlcipher3", "pymysql", "MySQLdb", "mysql.connector",
+    "mariadb", "aiomysql", "asyncmy", "oracledb", "cx_Oracle", "pyodbc", "pymssql", "ibm_db",
+    "duckdb", "clickhouse_driver", "clickhouse_connect", "snowflake.connector", "databricks.sql",
+    "trino", "prestodb", "pyhive", "google.cloud.bigquery", "google.cloud.spanner",
+    # ORMs, query builders and migrations
+    "sqlalchemy", "sqlmodel", "alembic", "peewee", "pony", "tortoise", "django.db", "databases",
+    "ormar", "piccolo", "gino", "sqlite_utils",
+    # document, key-value, graph and wide-column stores
+    "pymongo", "motor", "mongoengine", "beanie", "odmantic", "redis", "aioredis", "valkey",
+    "cassandra", "couchbase", "couchdb", "elasticsearch", "opensearchpy", "neo4j", "arango",
+    "rethinkdb", "pynamodb", "google.cloud.firestore", "tinydb", "ZODB", "lmdb", "plyvel",
+    "edgedb", "influxdb", "influxdb_client",
 )
 DYNAMIC_IMPORTERS = frozenset({"importlib.import_module", "builtins.__import__"})
 
