@@ -2,8 +2,9 @@
 
 LibCST's ``ScopeProvider`` + ``QualifiedNameProvider`` cost ~50 ms a file; the rules only need
 to know which imported thing a name or dotted attribute refers to, and whether a local binding
-shadows it. So this visitor tracks imports, aliases and the bindings that shadow them, scope by
-scope, as the single batched traversal reaches them. It runs first in the batch, so when a rule
+shadows it. So this visitor tracks imports, aliases (``import time as t``, and assigned ones:
+``Clock = datetime.datetime``) and the bindings that shadow them, scope by scope, as the single
+batched traversal reaches them. It runs first in the batch, so when a rule
 visits a node every binding before it is already known.
 
 Known limits, all on the side of silence (a name we cannot resolve is never reported): a
@@ -17,7 +18,7 @@ import builtins
 import functools
 import importlib
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, List, Optional, Set
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -51,6 +52,10 @@ class Scope:
     #: What calling a local name reaches (see ``analysis.callgraph``): "ref:<qualname>" for a
     #: function reference, "instance:<class qualname>" for an object of a known class.
     callables: Dict[str, str] = field(default_factory=dict)
+    #: Names assigned an imported thing (``DT = datetime.datetime``, ``clock = time``): what an
+    #: attribute of them resolves to. The name itself stays ``LOCAL``: reading it bare is the
+    #: assignment's business (``now = datetime.now`` is reported where it is assigned).
+    aliases: Dict[str, str] = field(default_factory=dict)
 
 
 def resolve_relative(module: Optional[str], is_package: bool, level: int, name: str) -> Optional[str]:
@@ -124,6 +129,7 @@ class NameModel(cst.BatchableCSTVisitor):
         self.function_depth = 0
         #: Every module imported anywhere in the file (runtime imports only): name -> node.
         self.imported_modules: List[str] = []
+        self._pending_alias: Optional[Tuple[str, str]] = None
 
     # -- queries used by rules -------------------------------------------------------------
 
@@ -179,10 +185,17 @@ class NameModel(cst.BatchableCSTVisitor):
                 attributes.append(node.attr.value)
                 node = node.value
             base = self.qualified(node) if isinstance(node, cst.Name) else None
+            if base is None and isinstance(node, cst.Name) and self.is_load(node):
+                base = self.alias_of(node.value)
             if base is None or base.startswith("builtins."):
                 return None
             return ".".join([base, *reversed(attributes)])
         return None
+
+    def alias_of(self, name: str) -> Optional[str]:
+        """What ``name`` was assigned, if that was an imported module, class or function."""
+        scope = self.binding_scope(name)
+        return scope.aliases.get(name) if scope is not None else None
 
     def is_load(self, node: cst.Name) -> bool:
         return id(node) not in self._not_loads
@@ -215,6 +228,7 @@ class NameModel(cst.BatchableCSTVisitor):
 
     def bind(self, name: str, value: str = LOCAL) -> None:
         self.scope.bindings[name] = value
+        self.scope.aliases.pop(name, None)
 
     # -- imports ---------------------------------------------------------------------------
 
@@ -355,6 +369,23 @@ class NameModel(cst.BatchableCSTVisitor):
 
     def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
         self.scopes.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # resolved before the targets are bound: `time = time.monotonic` reads the old `time`
+        self._pending_alias = None
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            value = node.value
+            qualified = self.qualified(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+            if qualified is None and isinstance(value, cst.Name):
+                qualified = self.alias_of(value.value)
+            if qualified and not qualified.startswith("builtins."):
+                self._pending_alias = (node.targets[0].target.value, qualified)
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        if self._pending_alias is not None:
+            name, qualified = self._pending_alias
+            self.scope.aliases[name] = qualified
+            self._pending_alias = None
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._store(node.target)

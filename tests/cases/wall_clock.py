@@ -71,3 +71,25 @@ class Clocked:
 
 def comprehension_shadow(fns):
     return [time() for time in fns]
+
+
+# Assigned aliases: an attribute of a name that holds an imported module or class resolves.
+Clock = dt
+clock_module = time
+Moment = Clock
+
+
+def through_assigned_aliases():
+    return Clock.now(), clock_module.monotonic(), Moment.utcnow()  # expect: DET101:12 DET101:25 DET101:51
+
+
+def alias_then_rebound():
+    Clock = FakeClock()  # noqa: F821
+    return Clock.now(), Clock.fromisoformat("2024-01-01")
+
+
+reader = dt.now  # expect: DET101:10
+
+
+def bare_alias_is_reported_where_assigned():
+    return reader()
