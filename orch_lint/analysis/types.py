@@ -315,6 +315,9 @@ class TypeFacts(cst.BatchableCSTVisitor):
         for fact in (left, right):
             if fact is not None and fact.kind == SET and fact.view is None:
                 return fact
+        for fact in (left, right):  # `d.keys() - seen`: a keys or items view's set algebra is a set
+            if fact is not None and fact.kind == DICT and fact.view in ("keys", "items"):
+                return TypeFact(SET, fact.element if fact.view == "keys" else None)
         if isinstance(node.operator, cst.BitOr) and left is not None and left.kind == DICT and left.view is None:
             return left
         return None

@@ -185,3 +185,9 @@ def first_match_decides(a: set[str]):
 
 def hash_free(x: str) -> int:
     return len(x)
+
+
+def dict_view_algebra(old: dict[str, int], new: dict[str, int]):
+    added = list(new.keys() - old.keys())  # expect: DET201:18
+    changed = [k for k, _ in new.items() ^ old.items()]  # expect: DET201:30
+    return added, changed, sorted(new.keys() & old.keys()), list(new.keys())  # expect: DET202:66
