@@ -20,6 +20,8 @@ The verdict costs one CPython parse, about a tenth of LibCST's.
 from __future__ import annotations
 
 import ast
+import os
+import queue
 import sys
 import threading
 import warnings
@@ -121,40 +123,80 @@ def depths(tree: ast.AST) -> Tuple[int, int, ast.AST]:
     return deepest, best[0], best[1]
 
 
+class _DeepWorker:
+    """One long-lived thread with the big stack, running the calls handed to it one at a time.
+
+    Starting a thread with a 512 MiB stack costs about a millisecond (the mapping, the start
+    handshake): once per file that was a tenth of a cold run, so the thread is kept. A child
+    made by ``fork`` has no such thread (only the parent's record of it): it starts its own.
+    """
+
+    def __init__(self, thread: threading.Thread, jobs: "queue.SimpleQueue[Any]") -> None:
+        self.pid = os.getpid()
+        self.thread = thread
+        self.jobs = jobs
+        #: One call at a time: callers on other threads wait their turn.
+        self.turn = threading.Lock()
+
+    def run(self, function: Callable[[], T]) -> T:
+        outcome: List[Tuple[bool, Any]] = []
+        done = threading.Event()
+        with self.turn:
+            self.jobs.put((function, outcome, done))
+            done.wait()
+        succeeded, value = outcome[0]
+        if succeeded:
+            return value  # type: ignore[no-any-return]
+        raise value
+
+
+def _serve(jobs: "queue.SimpleQueue[Any]") -> None:
+    _local.deep = True
+    while True:
+        function, outcome, done = jobs.get()
+        try:
+            outcome.append((True, function()))
+        except BaseException as error:  # handed back to the caller's thread
+            outcome.append((False, error))
+        finally:
+            done.set()
+
+
+_worker: Optional[_DeepWorker] = None
+
+
+def _deep_worker() -> Optional[_DeepWorker]:
+    """This process's big-stack thread, started on first use; None where none can start."""
+    global _worker
+    with _lock:
+        if _worker is not None and _worker.pid == os.getpid() and _worker.thread.is_alive():
+            return _worker
+        jobs: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
+        previous = threading.stack_size()
+        try:
+            threading.stack_size(STACK_SIZE)
+            thread = threading.Thread(target=_serve, args=(jobs,), name="orch-lint-deep", daemon=True)
+            thread.start()
+        except (ValueError, RuntimeError, MemoryError):
+            return None
+        finally:
+            threading.stack_size(previous)
+        _worker = _DeepWorker(thread, jobs)
+        return _worker
+
+
 def on_deep_stack(function: Callable[[], T]) -> T:
-    """``function()``, run on a thread with a big stack (or here, when already on one).
+    """``function()``, run on the thread with the big stack (or here, when already on it).
 
     The caller waits; exceptions come back as they were raised. Where no such thread can be
     started (a platform that refuses the stack size), it runs in the caller's thread.
     """
     if getattr(_local, "deep", False):
         return function()
-    outcome: List[Tuple[bool, Any]] = []
-
-    def target() -> None:
-        _local.deep = True
-        try:
-            outcome.append((True, function()))
-        except BaseException as error:  # handed back to the caller's thread
-            outcome.append((False, error))
-
-    with _lock:
-        previous = threading.stack_size()
-        try:
-            threading.stack_size(STACK_SIZE)
-            thread = threading.Thread(target=target, name="orch-lint-deep", daemon=True)
-            thread.start()
-        except (ValueError, RuntimeError, MemoryError):
-            thread = None
-        finally:
-            threading.stack_size(previous)
-    if thread is None:
+    worker = _deep_worker()
+    if worker is None:
         return function()
-    thread.join()
-    succeeded, value = outcome[0]
-    if succeeded:
-        return value  # type: ignore[no-any-return]
-    raise value
+    return worker.run(function)
 
 
 class deep_recursion:

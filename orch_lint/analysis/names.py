@@ -382,23 +382,33 @@ class NameModel(cst.BatchableCSTVisitor):
                 self._pending_alias = (node.targets[0].target.value, qualified)
 
     def leave_Assign(self, original_node: cst.Assign) -> None:
+        # bound once the value has been read: in `time = time.monotonic` the value's `time` is
+        # still the module (targets come before the value in the traversal)
+        for target in original_node.targets:
+            self._store(target.target)
         if self._pending_alias is not None:
             name, qualified = self._pending_alias
             self.scope.aliases[name] = qualified
             self._pending_alias = None
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._store(node.target)
+        self._mark_stored(node.target)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._store(node.target)
+        self._mark_stored(node.target)
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        self._store(original_node.target)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Name):
             self._not_loads.add(id(node.target))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._store(node.target)
+        self._mark_stored(node.target)
+
+    def leave_NamedExpr(self, original_node: cst.NamedExpr) -> None:
+        self._store(original_node.target)
 
     def visit_For(self, node: cst.For) -> None:
         self._store(node.target)

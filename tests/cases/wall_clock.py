@@ -93,3 +93,13 @@ reader = dt.now  # expect: DET101:10
 
 def bare_alias_is_reported_where_assigned():
     return reader()
+
+
+def walrus():
+    if (started := t.time()) > 0:  # expect: DET101:20
+        return started
+
+
+# Rebinding the module's own name: its value is read before the name is rebound.
+time = time.monotonic  # expect: DET101:8
+time()
