@@ -10,8 +10,12 @@ one test instead of killing the test run.
 from __future__ import annotations
 
 import os
+import select
+import signal
 import subprocess
 import sys
+import threading
+import warnings
 from pathlib import Path
 from typing import Dict, List
 
@@ -246,6 +250,53 @@ def test_the_recursion_limit_is_restored_after_deep_code() -> None:
     result = lint_source("import time\nx = " + "+".join(["1"] * 2000) + "+time.time()\n", "m.py")
     assert [(f.line, f.code) for f in result.findings] == [(2, "DET101")]
     assert sys.getrecursionlimit() == before
+
+
+def test_deep_work_runs_on_one_big_stack_thread_and_hands_back_errors() -> None:
+    from orch_lint import nesting
+
+    def where() -> "tuple[int, str]":
+        return threading.get_native_id(), threading.current_thread().name  # the kernel's id: never reused soon
+
+    first, second = nesting.on_deep_stack(where), nesting.on_deep_stack(where)
+    assert first == second  # the same thread, kept: not a new 512 MiB stack for every file
+    assert first[0] != threading.get_native_id() and first[1] == "orch-lint-deep"
+    assert nesting.on_deep_stack(lambda: nesting.on_deep_stack(where)) == first  # no thread waits on itself
+
+    def fail() -> None:
+        raise KeyError("from the deep thread")
+
+    with pytest.raises(KeyError, match="from the deep thread"):
+        nesting.on_deep_stack(fail)
+    assert nesting.on_deep_stack(where) == first  # an error does not lose the thread
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_starts_its_own_big_stack_thread() -> None:
+    """The child of a fork (a ``--jobs`` worker) inherits the record of the thread, not the thread:
+    handing it work must not wait forever on a thread that is not there."""
+    from orch_lint import nesting
+
+    nesting.on_deep_stack(threading.get_ident)  # the parent's thread exists
+    reader, writer = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork() with threads running
+        child = os.fork()
+    if child == 0:
+        try:
+            os.write(writer, nesting.on_deep_stack(lambda: threading.current_thread().name).encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    try:
+        ready, _, _ = select.select([reader], [], [], 60)
+        answer = os.read(reader, 100).decode() if ready else "a hang"
+    finally:
+        os.close(reader)
+        if not ready:
+            os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+    assert answer == "orch-lint-deep"
 
 
 # -- paths: missing, directories, links, permissions, special files ----------------------------
