@@ -56,7 +56,7 @@ def result_key(task: "FileTask", text: str, fingerprint: str, options: LintOptio
     config = task.config
     return digest(
         __version__, "result", task.display, task.module_name, task.is_package, _config_digest(config),
-        config.codes_for(task.path), content_hash(text), fingerprint, options,
+        task.codes, content_hash(text), fingerprint, options,
     )
 
 

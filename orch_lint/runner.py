@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import errno
+import functools
 import os
 import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Type, Union
 
 from orch_lint.analysis.callgraph import CallGraph, CallSummary
 from orch_lint import baseline as baselines
@@ -29,6 +30,8 @@ from orch_lint.model import Finding, LintError
 from orch_lint.nesting import deep_recursion, on_deep_stack
 from orch_lint.parallel import LintOptions, lint_all
 from orch_lint.progress import Progress
+from orch_lint.rule import Rule
+from orch_lint.rules import ALL_RULES
 from orch_lint.rules.hazard_call import HazardousCall
 from orch_lint.rules.unused_noqa import UnusedNoqa
 
@@ -59,6 +62,15 @@ class FileTask:
     config: Config
     module_name: Optional[str]
     is_package: bool
+
+    @functools.cached_property
+    def codes(self) -> Tuple[str, ...]:
+        """The codes that apply to this file, matched once (paths are resolved to match them)."""
+        return self.config.codes_for(self.path)
+
+    @functools.cached_property
+    def rules(self) -> Tuple[Type[Rule], ...]:
+        return tuple(rule for rule in ALL_RULES if rule.code in self.codes)
 
 
 @dataclass
@@ -295,8 +307,8 @@ def lint_task(
         result = lint_source(
             source.text,
             task.display,
-            rules=task.config.rules_for(task.path),
-            enabled=task.config.codes_for(task.path),
+            rules=task.rules,
+            enabled=task.codes,
             options=task.config.options,
             module_name=task.module_name,
             is_package=task.is_package,
@@ -415,7 +427,7 @@ def hazardous_calls(
     graph = CallGraph(sorted(summaries.values(), key=lambda s: s.module), deterministic=tuple(dict.fromkeys(deterministic)))
     found: List[Finding] = []
     for task, result in linted:
-        codes = task.config.codes_for(task.path)
+        codes = task.codes
         if result.call_summary is None or HazardousCall.code not in codes:
             continue
         noqa = {comment.line: comment for comment in result.noqa}
@@ -458,7 +470,7 @@ def run(
     sources = {str(task.path): read_source(task.path, task.display) for task in tasks}
     seen: Dict[str, Union[Source, LintError]] = {}
     project = load_project(tasks, sources, cache, seen)
-    defer_calls = any(HazardousCall.code in task.config.codes_for(task.path) for task in tasks)
+    defer_calls = any(HazardousCall.code in task.codes for task in tasks)
     linted: List[Tuple[FileTask, LintResult]] = []
     texts: Dict[str, Tuple[FileTask, str]] = {}
     keep_texts = write_baseline or baseline is not None or any(task.config.baseline for task in tasks)
