@@ -10,11 +10,12 @@ Nothing here touches the disk: the runner hands in ``read`` and ``is_file``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Deque, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Callable, Deque, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from orch_lint.analysis.summary import ModuleSummary, summarize_module
 from orch_lint.analysis.types import TypeFact
@@ -89,7 +90,7 @@ class Project:
         remembered: every file of a run asks about the same helpers."""
         key = (module, prefixes)
         if key not in self._chains:
-            self._chains[key] = self.import_chain(module, lambda name: _under(name, prefixes))
+            self._chains[key] = self.import_chain(module, lambda name: under_any(name, prefixes) is not None)
         return self._chains[key]
 
     def external_facts(self, module: Optional[str]) -> Dict[str, TypeFact]:
@@ -172,8 +173,22 @@ class Project:
         return known.encode("ascii")
 
 
-def _under(name: str, prefixes: Tuple[str, ...]) -> bool:
-    return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
+def under_any(name: str, prefixes: Tuple[str, ...]) -> Optional[str]:
+    """The prefix ``name`` falls under, on whole dotted components (``sqlite3.dbapi2`` is under
+    ``sqlite3``, ``sqlite3x`` is not), or None. Looks up the name's own few prefixes in a set,
+    rather than testing every prefix: the graph walks ask this of every import they pass."""
+    wanted = _prefix_set(prefixes)
+    end = name.find(".")
+    while end != -1:
+        if name[:end] in wanted:
+            return name[:end]
+        end = name.find(".", end + 1)
+    return name if name in wanted else None
+
+
+@functools.lru_cache(maxsize=64)
+def _prefix_set(prefixes: Tuple[str, ...]) -> FrozenSet[str]:
+    return frozenset(prefixes)
 
 
 def _merkle_fingerprints(modules: Mapping[str, ModuleSummary], own: Callable[[str], bytes]) -> Dict[str, str]:

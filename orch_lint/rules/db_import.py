@@ -7,6 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from orch_lint.analysis.names import resolve_relative
+from orch_lint.analysis.project import under_any
 from orch_lint.model import Invalid, Options, Valid
 from orch_lint.rule import FileContext
 from orch_lint.rules._imports import ImportedModules
@@ -34,10 +35,7 @@ DYNAMIC_IMPORTERS = frozenset({"importlib.import_module", "builtins.__import__"}
 
 def matches_module(name: str, prefixes: "tuple[str, ...]") -> Optional[str]:
     """The prefix ``name`` falls under, on whole dotted components (``sqlite3`` not ``sqlite3x``)."""
-    for prefix in prefixes:
-        if name == prefix or name.startswith(prefix + "."):
-            return prefix
-    return None
+    return under_any(name, prefixes)
 
 
 class DatabaseImport(ImportedModules):
