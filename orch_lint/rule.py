@@ -37,6 +37,9 @@ class FileContext:
     reports: List[Report] = field(default_factory=list)
     #: Called with each report as it is made, by analyses that must know where it was made.
     report_hooks: List[Callable[[Report], None]] = field(default_factory=list)
+    #: What each Name or Attribute node refers to, resolved by the first rule to visit it: the
+    #: reference rules all ask, in turn, at the same point of the traversal (``_references``).
+    resolved: Dict[int, Optional[str]] = field(default_factory=dict)
 
     def code_for(self, node: cst.CSTNode, limit: int = 40) -> str:
         """The node's source, on one line and shortened, for messages."""

@@ -49,6 +49,13 @@ class NameReference(Rule):
         self._resolve(node)
 
     def _resolve(self, node: cst.BaseExpression) -> None:
-        qualified = self.names.qualified(node)
+        # Every reference rule visits this node one after another, with the name model already
+        # past it and nothing rebound in between: the first resolves it for all of them.
+        resolved = self.context.resolved
+        key = id(node)
+        if key in resolved:
+            qualified = resolved[key]
+        else:
+            qualified = resolved[key] = self.names.qualified(node)
         if qualified is not None:
             self.check(node, qualified)
