@@ -108,6 +108,8 @@ class Config:
         return any(resolved == c or c in resolved.parents for c in self.core)
 
     def is_excluded(self, path: Path) -> bool:
+        if not self.exclude:
+            return False  # without resolving the path: a walk asks this of every file
         relative = self.relative(path)
         if relative is None:
             return False
@@ -123,7 +125,7 @@ class Config:
     def codes_for(self, path: Path) -> Tuple[str, ...]:
         """The codes that apply to ``path``: select, minus ignore, minus its per-file ignores."""
         ignored = list(self.ignore)
-        relative = self.relative(path)
+        relative = self.relative(path) if self.per_file_ignores else None
         if relative is not None:
             for pattern, codes in self.per_file_ignores:
                 if fnmatch.fnmatch(relative.as_posix(), pattern) or fnmatch.fnmatch(relative.name, pattern):
@@ -265,13 +267,22 @@ class ConfigFinder:
         self.cwd = (cwd or Path.cwd()).resolve()
         self._forced = load_config(forced) if forced is not None else None
         self._by_directory: Dict[Path, Config] = {}
+        #: The same, by the directory as it was asked for (before resolving it: a walk asks
+        #: for the parent of every file).
+        self._by_given: Dict[Path, Config] = {}
         self._by_file: Dict[Path, Config] = {}
         self.default = Config(root=self.cwd)
 
     def for_directory(self, directory: Path) -> Config:
         if self._forced is not None:
             return self._forced
-        directory = directory.resolve()
+        given = self._by_given.get(directory)
+        if given is not None:
+            return given
+        config = self._by_given[directory] = self._resolved_directory(directory.resolve())
+        return config
+
+    def _resolved_directory(self, directory: Path) -> Config:
         passed: List[Path] = []  # walked up from: the config found above governs them too
         current = directory
         while True:  # a loop, not recursion: a directory tree may be deeper than the stack

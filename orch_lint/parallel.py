@@ -23,6 +23,7 @@ from orch_lint.cache import Cache, content_hash, digest
 from orch_lint.progress import Progress
 
 if TYPE_CHECKING:
+    from orch_lint.analysis.summary import ModuleSummary
     from orch_lint.engine import LintResult
     from orch_lint.model import LintError
     from orch_lint.runner import FileTask, Source
@@ -84,6 +85,23 @@ def _start_worker(project: Any, options: LintOptions) -> None:
 
 def _lint_in_worker(item: Tuple["FileTask", "Source"]) -> "LintResult":
     return _lint(item[0], item[1], _worker_project, _worker_options)
+
+
+def summarize_all(items: Sequence[Tuple[str, str, bool]], jobs: int) -> Optional[List["ModuleSummary"]]:
+    """The import-graph summaries of many modules (source, module name, is package), shared
+    among ``jobs`` processes; None when there are too few to pay for a pool (the caller makes
+    them as it goes). The project must exist before any file is linted, so without this its
+    summaries were the largest serial part of a run on every core."""
+    if jobs < 2 or len(items) < POOL_THRESHOLD:
+        return None
+    with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
+        return list(pool.map(_summarize_in_worker, items, chunksize=CHUNK))
+
+
+def _summarize_in_worker(item: Tuple[str, str, bool]) -> "ModuleSummary":
+    from orch_lint.analysis.summary import summarize_module
+
+    return summarize_module(*item)
 
 
 def _lint(task: "FileTask", source: "Source", project: Any, options: LintOptions) -> "LintResult":

@@ -16,7 +16,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Type, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Type, Union
 
 from orch_lint.analysis.callgraph import CallGraph, CallSummary
 from orch_lint import baseline as baselines
@@ -28,7 +28,7 @@ from orch_lint.decoding import Undecodable, decode_source
 from orch_lint.engine import LintResult, lint_source, parse, summarize_calls
 from orch_lint.model import Finding, LintError
 from orch_lint.nesting import deep_recursion, on_deep_stack
-from orch_lint.parallel import LintOptions, lint_all
+from orch_lint.parallel import LintOptions, lint_all, summarize_all
 from orch_lint.progress import Progress
 from orch_lint.rule import Rule
 from orch_lint.rules import ALL_RULES
@@ -329,12 +329,15 @@ def load_project(
     sources: "Optional[Dict[str, Union[Source, LintError]]]" = None,
     cache: Optional[Cache] = None,
     seen: "Optional[Dict[str, Union[Source, LintError]]]" = None,
+    jobs: int = 1,
 ) -> Project:
     """The first-party import graph and type facts, once per run (built in ``analysis.project``;
     only the reading happens here). The project root is each file's config root.
 
     ``sources`` are the linted files already read (by path), so no file is read twice; with a
     ``cache``, each module's summary is kept by content and only changed modules are summarized.
+    With ``jobs`` > 1 the linted files' summaries the cache lacks are made in a process pool
+    first; the modules they reach beyond them are summarized here as the graph grows.
     """
     files = [ModuleFile(t.module_name, t.is_package, os.path.realpath(t.path)) for t in tasks if t.module_name]
     roots = sorted({str(t.config.root) for t in tasks})
@@ -346,22 +349,63 @@ def load_project(
             seen[path] = source  # DET401 summarizes the same modules: no second read
         return None if isinstance(source, LintError) else source.text
 
-    if cache is None or not cache.enabled:
-        return build_project(files, roots, read=read, is_file=os.path.isfile)
-    return build_project(files, roots, read=read, is_file=os.path.isfile, summarize=_cached_summaries(cache))
+    summaries = _Summaries(cache if cache is not None and cache.enabled else None)
+    summaries.prepare(files, known, jobs)
+    return build_project(files, roots, read=read, is_file=os.path.isfile, summarize=summaries)
 
 
-def _cached_summaries(cache: Cache) -> Callable[[str, str, bool], ModuleSummary]:
-    def summarize(source: str, module: str, is_package: bool) -> ModuleSummary:
-        key = digest(__version__, "summary", module, is_package, content_hash(source))
-        cached = cache.get(key)
-        if isinstance(cached, ModuleSummary):
-            return cached
-        summary = summarize_module(source, module, is_package)
-        cache.put(key, summary)
+class _Summaries:
+    """Module summaries by content: from the cache, from a pool's batch, or made on demand."""
+
+    def __init__(self, cache: Optional[Cache]) -> None:
+        self.cache = cache
+        #: (module, is package, content hash) -> a summary the pool made ahead.
+        self.ready: Dict[Tuple[str, bool, str], ModuleSummary] = {}
+        #: Each source's content hash, made once (the text is kept, so its id stays its own).
+        self._hashes: Dict[int, Tuple[str, str]] = {}
+
+    def _hash(self, source: str) -> str:
+        known = self._hashes.get(id(source))
+        if known is None or known[0] is not source:
+            known = self._hashes[id(source)] = (source, content_hash(source))
+        return known[1]
+
+    def _key(self, module: str, is_package: bool, source: str) -> str:
+        return digest(__version__, "summary", module, is_package, self._hash(source))
+
+    def prepare(
+        self, files: Sequence[ModuleFile], known: "Dict[str, Union[Source, LintError]]", jobs: int,
+    ) -> None:
+        """Summarize, on every core, the linted files that neither the cache nor an earlier
+        entry already covers (``build_project`` asks for them first, one at a time)."""
+        if jobs < 2:
+            return
+        batch: Dict[Tuple[str, bool, str], Tuple[str, str, bool]] = {}
+        for entry in files:
+            source = known.get(entry.path)
+            if source is None or isinstance(source, LintError):
+                continue
+            ident = (entry.module, entry.is_package, self._hash(source.text))
+            if ident in batch or (self.cache is not None and isinstance(
+                self.cache.get(self._key(entry.module, entry.is_package, source.text)), ModuleSummary
+            )):
+                continue
+            batch[ident] = (source.text, entry.module, entry.is_package)
+        made = summarize_all(list(batch.values()), jobs)
+        if made is not None:
+            self.ready = dict(zip(batch, made))
+
+    def __call__(self, source: str, module: str, is_package: bool) -> ModuleSummary:
+        ready = self.ready.pop((module, is_package, self._hash(source)), None) if self.ready else None
+        key = self._key(module, is_package, source) if self.cache is not None else ""
+        if ready is None and self.cache is not None:
+            cached = self.cache.get(key)
+            if isinstance(cached, ModuleSummary):
+                return cached
+        summary = ready if ready is not None else summarize_module(source, module, is_package)
+        if self.cache is not None:
+            self.cache.put(key, summary)
         return summary
-
-    return summarize
 
 
 def summarize_first_party(
@@ -469,7 +513,7 @@ def run(
     cache = Cache(cache_dir)
     sources = {str(task.path): read_source(task.path, task.display) for task in tasks}
     seen: Dict[str, Union[Source, LintError]] = {}
-    project = load_project(tasks, sources, cache, seen)
+    project = load_project(tasks, sources, cache, seen, jobs=jobs)
     defer_calls = any(HazardousCall.code in task.codes for task in tasks)
     linted: List[Tuple[FileTask, LintResult]] = []
     texts: Dict[str, Tuple[FileTask, str]] = {}

@@ -131,3 +131,48 @@ def test_progress_bar_never_draws_off_a_terminal_or_when_quiet(stream, enabled: 
 def test_default_jobs_is_every_core_available() -> None:
     cores: List[int] = [parallel.default_jobs()]
     assert cores[0] >= 1
+
+
+def _facts_across_modules(count: int) -> Dict[str, str]:
+    """Modules whose findings depend on facts of another module (DET201 on an imported set)."""
+    files = _many_files(count)
+    files["core/kinds.py"] = 'KINDS: frozenset = frozenset({"a", "b"})\n'
+    for number in range(count):
+        files[f"core/m{number:02}.py"] += f"\n\nfrom core.kinds import KINDS\nORDER{number} = list(KINDS)\n"
+    return files
+
+
+def test_module_summaries_made_in_the_pool_are_the_ones_made_in_process(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from orch_lint.config import ConfigFinder
+    from orch_lint.runner import FileCollector, load_project, read_source
+
+    project.write(_facts_across_modules(parallel.POOL_THRESHOLD + 2))
+    monkeypatch.chdir(project.root)
+    tasks = FileCollector(ConfigFinder()).collect([project.root / "core"])
+    sources = {str(task.path): read_source(task.path, task.display) for task in tasks}
+    batches: List[int] = []
+    original = parallel.summarize_all
+
+    def counted(items, jobs):  # type: ignore[no-untyped-def]
+        made = original(items, jobs)
+        batches.append(len(made) if made is not None else 0)
+        return made
+
+    monkeypatch.setattr("orch_lint.runner.summarize_all", counted)
+    serial = load_project(tasks, sources, jobs=1)
+    pooled = load_project(tasks, sources, jobs=2)
+    assert batches == [len(tasks)]  # every linted file's summary came from the pool
+    assert pooled.modules == serial.modules and pooled.files == serial.files
+    assert serial.modules["core.kinds"].facts  # the facts that the findings below depend on
+
+
+def test_cross_module_findings_are_the_same_whatever_the_jobs_and_the_cache(project) -> None:  # type: ignore[no-untyped-def]
+    project.write(_facts_across_modules(parallel.POOL_THRESHOLD + 2))
+    one = project.run("check", "--no-cache", "--jobs", "1")
+    assert "core/m00.py:10:15: DET201 iteration over set `KINDS`" in one.stdout
+    filling = project.run("check", "--jobs", "2")  # summaries made in the pool, then kept
+    warm = project.run("check", "--jobs", "2")
+    changed = project.write({"core/m01.py": "import random\nX = random.random()\n"}).run("check", "--jobs", "2")
+    assert (filling.stdout, filling.stderr) == (warm.stdout, warm.stderr) == (one.stdout, one.stderr)
+    assert "core/m01.py:2:5: DET102" in changed.stdout and "core/m01.py:10" not in changed.stdout
+    assert changed.stdout.count("DET201 iteration over set `KINDS`") == one.stdout.count("DET201 iteration over set `KINDS`") - 1
