@@ -28,7 +28,7 @@ from orch_lint.decoding import Undecodable, decode_source
 from orch_lint.engine import LintResult, lint_source, parse, summarize_calls
 from orch_lint.model import Finding, LintError
 from orch_lint.nesting import deep_recursion, on_deep_stack
-from orch_lint.parallel import LintOptions, lint_all, summarize_all
+from orch_lint.parallel import POOL_THRESHOLD, LintOptions, lint_all, summarize_all
 from orch_lint.progress import Progress
 from orch_lint.rule import Rule
 from orch_lint.rules import ALL_RULES
@@ -378,8 +378,8 @@ class _Summaries:
     ) -> None:
         """Summarize, on every core, the linted files that neither the cache nor an earlier
         entry already covers (``build_project`` asks for them first, one at a time)."""
-        if jobs < 2:
-            return
+        if jobs < 2 or len(files) < POOL_THRESHOLD:
+            return  # too few to pay for a pool, even before asking the cache
         batch: Dict[Tuple[str, bool, str], Tuple[str, str, bool]] = {}
         for entry in files:
             source = known.get(entry.path)
