@@ -6,6 +6,7 @@ Exit codes follow flake8 and ruff: 0 clean, 1 findings, 2 usage, config or unrea
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
@@ -261,7 +262,24 @@ def render_config_error(error: ConfigError) -> str:
     return LintError(display_path(error.path, Path.cwd()), error.message, error.line, error.column).render()
 
 
+#: The garbage collector's thresholds while orch-lint runs. A LibCST tree is hundreds of
+#: thousands of small objects, nearly all alive until the file is done, so at Python's default
+#: (a young collection every 700 allocations, promoted into ever larger older ones) collections
+#: that find nothing took 10-15% of a cold run (Django, one process: 13.0 s -> 11.6 s median
+#: of three, the same peak memory). Trees are freed by reference counting as each file ends.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    previous = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        return _main(argv)
+    finally:
+        gc.set_threshold(*previous)  # main() may run inside another program (tests, tools)
+
+
+def _main(argv: Optional[Sequence[str]] = None) -> int:
     _printable_streams()
     arguments = list(sys.argv[1:] if argv is None else argv)
     replayable = replay.replayable(arguments)

@@ -135,3 +135,15 @@ def test_python_dash_m_and_console_script_agree(project: Project) -> None:
     assert (module.returncode, module.stdout) == (console.returncode, console.stdout) == (
         1, f"core/clock.py:5:12: DET101 {MESSAGE_101}\nFound 1 finding in 1 file (1 checked).\n"
     )
+
+
+def test_main_restores_the_garbage_collectors_thresholds(project) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from orch_lint import cli
+
+    project.write({"a.py": "x = 1\n"})
+    before = gc.get_threshold()
+    assert before != cli.GC_THRESHOLDS
+    assert project.main("check", "a.py")[0] == 0
+    assert gc.get_threshold() == before
