@@ -128,8 +128,10 @@ def _statement_handlers(name: str) -> None:
 STATEMENT_TYPES = tuple(
     sorted(
         name for name, value in vars(cst).items()
-        if isinstance(value, type) and issubclass(value, (cst.BaseSmallStatement, cst.BaseCompoundStatement))
-        and not name.startswith("Base")
+        # the classes' own MROs, not issubclass: LibCST's bases are ABCs, whose checks over every
+        # class of the package took longer than the rest of this module's import
+        if isinstance(value, type) and not name.startswith("Base")
+        and (cst.BaseSmallStatement in value.__mro__ or cst.BaseCompoundStatement in value.__mro__)
     )
 )
 for _name in STATEMENT_TYPES:

@@ -17,9 +17,10 @@ class, not per file.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import textwrap
-from typing import Callable, Dict, List, Sequence, Tuple, Type
+from typing import Callable, Dict, FrozenSet, List, Sequence, Set, Tuple, Type
 
 import libcst as cst
 
@@ -84,6 +85,28 @@ def _sources_available() -> bool:
     return _available[0]
 
 
+def _handler_candidates(visitor_class: type) -> List[str]:
+    """The ``visit_*``/``leave_*`` names a visitor class may handle: those its own classes define,
+    and the few LibCST's base classes define as more than a no-op stub. Not ``dir()``: that lists
+    LibCST's ~1,000 stubs for every rule class, a cost every short run (a pre-commit hook) paid."""
+    names: Set[str] = set()
+    for klass in visitor_class.__mro__:
+        if klass.__module__.partition(".")[0] == "libcst":
+            names.update(_library_handlers(klass))
+        else:
+            names.update(name for name in vars(klass) if name.startswith(("visit_", "leave_")))
+    return sorted(names)
+
+
+@functools.lru_cache(maxsize=None)
+def _library_handlers(klass: type) -> FrozenSet[str]:
+    """The handlers a LibCST class defines that are not no-op stubs (none, for the visitor bases)."""
+    return frozenset(
+        name for name, function in vars(klass).items()
+        if name.startswith(("visit_", "leave_")) and callable(function) and not getattr(function, "_is_no_op", False)
+    )
+
+
 def _names(visitor_class: type) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
     """The node class names a visitor class handles on visit and on leave (no-op stubs excluded)."""
     cached = _method_names.get(visitor_class)
@@ -91,7 +114,7 @@ def _names(visitor_class: type) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
         return cached
     visits: List[str] = []
     leaves: List[str] = []
-    for name in dir(visitor_class):
+    for name in _handler_candidates(visitor_class):
         prefix, _, node_name = name.partition("_")
         if prefix not in ("visit", "leave") or not node_name or not node_name[0].isupper():
             continue
