@@ -10,12 +10,12 @@ observe the order, or when a loop body's effect is the same in any order (``_Loo
 
 from __future__ import annotations
 
-from typing import ClassVar, Dict, Iterator, Optional, Sequence, Tuple
+from typing import ClassVar, Dict, FrozenSet, Iterator, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from orch_lint.analysis.consumers import is_str_join
-from orch_lint.analysis.types import SET, TypeFact
+from orch_lint.analysis.types import DICT, SET, TypeFact
 from orch_lint.model import Fix
 from orch_lint.rule import Rule
 
@@ -95,14 +95,17 @@ class _LoopBody:
 
     The body is order-insensitive when every statement is one of: adding to or removing from a
     collection by value (``s.add(x)``, ``d.pop(k, None)``, ``del d[k]``), counting (``n += 1``,
-    ``total += len(x)``, ``|=``), setting a flag to a constant (``found = True``), returning a
+    ``total += len(x)``, ``|=``), storing under the element itself (``index[x] = ...``), setting a flag to a constant (``found = True``), returning a
     constant (``return True``, as ``any()`` would), ``break``, ``continue``, ``pass``, or an
     ``if`` or inner loop made only of those. A flag set to two different constants, or two
     different constants returned, makes the first element that matches decide: sensitive.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keys: FrozenSet[str] = frozenset()) -> None:
         self.constants: Dict[str, str] = {}
+        #: Loop variables that differ for every element (a set's element, a dict's key): a store
+        #: under one of them (``index[key] = value``) never overwrites another element's.
+        self.keys = keys
 
     def insensitive(self, body: cst.BaseSuite) -> bool:
         if isinstance(body, cst.IndentedBlock):
@@ -142,6 +145,8 @@ class _LoopBody:
             if isinstance(small.operator, (cst.BitOrAssign, cst.BitAndAssign, cst.BitXorAssign)):
                 return True
             return isinstance(small.operator, (cst.AddAssign, cst.SubtractAssign)) and _is_count(small.value)
+        if isinstance(small, cst.Assign) and self._stores_under_a_key(small):
+            return True
         if isinstance(small, cst.Assign):
             return all(isinstance(target.target, cst.Name) for target in small.targets) and self._same_constant(
                 tuple(target.target.value for target in small.targets), small.value  # type: ignore[attr-defined]
@@ -149,6 +154,18 @@ class _LoopBody:
         if isinstance(small, cst.Return):
             return small.value is not None and self._same_constant(("return",), small.value)
         return False
+
+    def _stores_under_a_key(self, assign: cst.Assign) -> bool:
+        """``index[key] = value`` with ``key`` the element itself: each element writes its own entry."""
+        if len(assign.targets) != 1 or not self.keys:
+            return False
+        target = assign.targets[0].target
+        if not (isinstance(target, cst.Subscript) and isinstance(target.value, (cst.Name, cst.Attribute))):
+            return False
+        if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+            return False
+        key = target.slice[0].slice.value
+        return isinstance(key, cst.Name) and key.value in self.keys
 
     def _same_constant(self, keys: Tuple[str, ...], value: cst.BaseExpression) -> bool:
         if not _is_constant(value):
@@ -160,8 +177,24 @@ class _LoopBody:
         return True
 
 
-def order_insensitive_body(body: cst.BaseSuite) -> bool:
-    return _LoopBody().insensitive(body)
+def order_insensitive_body(body: cst.BaseSuite, keys: FrozenSet[str] = frozenset()) -> bool:
+    """Whether the loop body's effect is the same in any order; ``keys``: see ``_LoopBody``."""
+    return _LoopBody(keys).insensitive(body)
+
+
+def unique_keys(target: cst.BaseExpression, fact: Optional[TypeFact]) -> FrozenSet[str]:
+    """The loop variables that differ for every element of what ``fact`` describes: the element
+    of a set or of a dict's keys, the key of ``items()``. A set of pairs (``for a, b in pairs``)
+    gives none: two pairs may share their first item."""
+    if fact is None:
+        return frozenset()
+    if isinstance(target, cst.Name) and fact.view in (None, "keys"):
+        return frozenset({target.value})
+    if isinstance(target, (cst.Tuple, cst.List)) and fact.kind == DICT and fact.view == "items" and target.elements:
+        first = target.elements[0].value
+        if isinstance(first, cst.Name):
+            return frozenset({first.value})
+    return frozenset()
 
 
 class UnorderedIteration(Rule):
@@ -202,7 +235,8 @@ class UnorderedIteration(Rule):
         return Fix(iterable, sorted_call(iterable), safe, "wrap in sorted()")
 
     def visit_For(self, node: cst.For) -> None:
-        if node.orelse is not None or not order_insensitive_body(node.body):
+        keys = unique_keys(node.target, self._fact(node.iter))
+        if node.orelse is not None or not order_insensitive_body(node.body, keys):
             self._check(node.iter)
 
     def _comprehension(self, node: cst.BaseExpression, for_in: cst.CompFor) -> None:

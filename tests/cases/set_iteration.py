@@ -191,3 +191,21 @@ def dict_view_algebra(old: dict[str, int], new: dict[str, int]):
     added = list(new.keys() - old.keys())  # expect: DET201:18
     changed = [k for k, _ in new.items() ^ old.items()]  # expect: DET201:30
     return added, changed, sorted(new.keys() & old.keys()), list(new.keys())  # expect: DET202:66
+
+
+def indexing(a: set[str], pairs: set[tuple[str, int]], sizes: dict[str, int], out: dict):
+    index = {}
+    for name in a:
+        index[name] = len(name)
+    for name in a:
+        if name:
+            out[name] = name.upper()
+    for key, size in sizes.items():
+        index[key] = size
+    for first, _ in pairs:  # expect: DET201:21
+        index[first] = 0
+    for name in a:  # expect: DET201:17
+        index[name[0]] = name
+    for size in sizes.values():  # expect: DET202:17
+        index[size] = 1
+    return index
