@@ -165,6 +165,17 @@ def _serve(jobs: "queue.SimpleQueue[Any]") -> None:
 _worker: Optional[_DeepWorker] = None
 
 
+def _forget_in_child() -> None:
+    """In a child made by ``fork``: the parent's thread and its lock's state did not come along."""
+    global _lock, _worker
+    _lock = threading.Lock()
+    _worker = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def _deep_worker() -> Optional[_DeepWorker]:
     """This process's big-stack thread, started on first use; None where none can start."""
     global _worker
