@@ -20,6 +20,7 @@ The verdict costs one CPython parse, about a tenth of LibCST's.
 from __future__ import annotations
 
 import ast
+import collections
 import os
 import queue
 import sys
@@ -51,16 +52,38 @@ _raised = 0
 _saved_limit = 0
 
 
-#: The last tree ``refusal`` parsed, with its source: the engine asks CPython's positions of
-#: the same file later (``anchors``), and one parse serves both.
-_last_tree: List[Tuple[str, ast.AST]] = []
+#: The trees ``refusal`` parsed last, by source (the very string, not an equal one), within
+#: ``TREE_BUDGET`` characters of source: the import-graph summary, the depth check before LibCST
+#: and the position anchors of one file all read CPython's tree, and a run that summarizes a
+#: few files and then lints them (a pre-commit hook) parses each once. A big run's files pass
+#: through and out; what is kept stays small.
+_trees: "collections.OrderedDict[int, Tuple[str, ast.AST]]" = collections.OrderedDict()
+_trees_lock = threading.Lock()
+TREE_BUDGET = 512 * 1024
+_kept = 0
 
 
 def parsed_tree(source: str) -> Optional[ast.AST]:
-    """CPython's tree of ``source`` if ``refusal`` just parsed this very text, else None."""
-    if _last_tree and _last_tree[0][0] is source:
-        return _last_tree[0][1]
-    return None
+    """CPython's tree of ``source`` if ``refusal`` parsed this very text lately, else None."""
+    with _trees_lock:
+        entry = _trees.get(id(source))
+        if entry is None or entry[0] is not source:
+            return None
+        _trees.move_to_end(id(source))
+        return entry[1]
+
+
+def _keep_tree(source: str, tree: ast.AST) -> None:
+    global _kept
+    with _trees_lock:
+        replaced = _trees.pop(id(source), None)
+        if replaced is not None:
+            _kept -= len(replaced[0])
+        _trees[id(source)] = (source, tree)
+        _kept += len(source)
+        while _kept > TREE_BUDGET and len(_trees) > 1:
+            _, (dropped, _) = _trees.popitem(last=False)
+            _kept -= len(dropped)
 
 
 def refusal(source: str, path: str) -> Optional[LintError]:
@@ -69,11 +92,13 @@ def refusal(source: str, path: str) -> Optional[LintError]:
     Other syntax errors are not judged here: LibCST may read syntax newer than the running
     Python, and where it cannot, the engine reports the error at Python's position anyway.
     """
+    tree = parsed_tree(source)
     try:
-        with warnings.catch_warnings():  # Python 3.12+ warns of bad escapes while parsing: not ours to print
-            warnings.simplefilter("ignore")
-            tree = compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-        _last_tree[:] = [(source, tree)]
+        if tree is None:
+            with warnings.catch_warnings():  # Python 3.12+ warns of bad escapes while parsing: not ours to print
+                warnings.simplefilter("ignore")
+                tree = compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+            _keep_tree(source, tree)
     except (RecursionError, MemoryError):
         return LintError(path, TOO_DEEP)
     except SyntaxError as error:
