@@ -252,3 +252,35 @@ def test_without_libcst_sources_the_walk_is_libcst_own(monkeypatch) -> None:
     cst.visit_batched(module, [theirs])
     assert ours.events == theirs.events
     assert engine.lint_source("import time\nt = time.time()\n").findings[0].code == "DET101"
+
+
+def test_a_file_summarized_then_linted_is_parsed_by_cpython_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from orch_lint import nesting
+    from orch_lint.analysis.summary import summarize_module
+
+    parses: List[str] = []
+
+    def counting_compile(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        parses.append(source)
+        return compile(source, *args, **kwargs)
+
+    monkeypatch.setattr(nesting, "compile", counting_compile, raising=False)
+    source = "import time\n\ndef f(s: set[str]):\n    return [time.time()] + list(s)\n"
+    summarize_module(source, "app.m", False)
+    result = engine.lint_source(source, "m.py", module_name="app.m")
+    assert [(f.line, f.code) for f in result.findings] == [(4, "DET101"), (4, "DET201")]
+    assert len(parses) == 1  # the depth check and the anchors reuse the summary's tree
+    equal_not_same = "".join(list(source))
+    engine.lint_source(equal_not_same, "m.py", module_name="app.m")
+    assert len(parses) == 2  # kept by identity: another string is parsed afresh
+
+
+def test_kept_cpython_trees_stay_within_their_budget(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from orch_lint import nesting
+
+    monkeypatch.setattr(nesting, "TREE_BUDGET", 1000)
+    sources = [f"x{n} = {n}\n" + "#" * 300 + "\n" for n in range(10)]
+    for source in sources:
+        assert nesting.refusal(source, "m.py") is None
+    kept = [source for source in sources if nesting.parsed_tree(source) is not None]
+    assert kept == sources[-3:]  # the newest, within 1,000 characters
