@@ -95,9 +95,9 @@ class _LoopBody:
 
     The body is order-insensitive when every statement is one of: adding to or removing from a
     collection by value (``s.add(x)``, ``d.pop(k, None)``, ``del d[k]``), counting (``n += 1``,
-    ``total += len(x)``, ``|=``), storing under the element itself (``index[x] = ...``), setting a flag to a constant (``found = True``), returning a
-    constant (``return True``, as ``any()`` would), ``break``, ``continue``, ``pass``, or an
-    ``if`` or inner loop made only of those. A flag set to two different constants, or two
+    ``total += len(x)``, ``|=``), storing under the element itself (``index[x] = ...``), setting
+    a flag to a constant (``found = True``), returning a constant (``return True``, as ``any()``
+    would), ``break``, ``continue``, ``pass``, or an ``if`` or inner loop made only of those. A flag set to two different constants, or two
     different constants returned, makes the first element that matches decide: sensitive.
     """
 
@@ -145,11 +145,12 @@ class _LoopBody:
             if isinstance(small.operator, (cst.BitOrAssign, cst.BitAndAssign, cst.BitXorAssign)):
                 return True
             return isinstance(small.operator, (cst.AddAssign, cst.SubtractAssign)) and _is_count(small.value)
-        if isinstance(small, cst.Assign) and self._stores_under_a_key(small):
-            return True
         if isinstance(small, cst.Assign):
-            return all(isinstance(target.target, cst.Name) for target in small.targets) and self._same_constant(
-                tuple(target.target.value for target in small.targets), small.value  # type: ignore[attr-defined]
+            return self._stores_under_a_key(small) or (
+                all(isinstance(target.target, cst.Name) for target in small.targets)
+                and self._same_constant(
+                    tuple(target.target.value for target in small.targets), small.value  # type: ignore[attr-defined]
+                )
             )
         if isinstance(small, cst.Return):
             return small.value is not None and self._same_constant(("return",), small.value)
@@ -280,7 +281,7 @@ class UnorderedIteration(Rule):
         elif qualified in AFTER_FUNCTION_SINKS:
             for value in plain[1:2] if qualified == "functools.reduce" else plain[1:]:
                 self._check(value)
-        elif _method_sink(self.names.qualified(node.func), node.func) and plain:
+        elif _method_sink(qualified, node.func) and plain:
             self._check(plain[0])
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:

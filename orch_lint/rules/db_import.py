@@ -33,11 +33,6 @@ DATABASE_MODULES = (
 DYNAMIC_IMPORTERS = frozenset({"importlib.import_module", "builtins.__import__"})
 
 
-def matches_module(name: str, prefixes: "tuple[str, ...]") -> Optional[str]:
-    """The prefix ``name`` falls under, on whole dotted components (``sqlite3`` not ``sqlite3x``)."""
-    return under_any(name, prefixes)
-
-
 class DatabaseImport(ImportedModules):
     """The core is db-free: a row becomes a core event at one boundary outside it."""
 
@@ -76,7 +71,7 @@ class DatabaseImport(ImportedModules):
     def judge(self, node: cst.CSTNode, name: Optional[str]) -> bool:
         if name is None or self.names.in_type_checking():
             return False
-        if matches_module(name, self._forbidden) is None:
+        if under_any(name, self._forbidden) is None:
             return False
         self.report(node, self.message.format(name=name))
         return True

@@ -12,10 +12,11 @@ from typing import Callable, ClassVar, Dict, Optional
 
 import libcst as cst
 
+from orch_lint.analysis.project import under_any
 from orch_lint.model import Invalid, Options, Valid
 from orch_lint.rule import FileContext
 from orch_lint.rules._imports import ImportedModules
-from orch_lint.rules.db_import import DATABASE_MODULES, matches_module
+from orch_lint.rules.db_import import DATABASE_MODULES
 
 
 class TransitiveDatabaseImport(ImportedModules):
@@ -58,7 +59,7 @@ class TransitiveDatabaseImport(ImportedModules):
         super().__init__(context)
         forbidden = DATABASE_MODULES + tuple(self.options.forbidden_imports)
         self._prefixes = forbidden
-        self._forbidden: Callable[[str], bool] = lambda name: matches_module(name, forbidden) is not None
+        self._forbidden: Callable[[str], bool] = lambda name: under_any(name, forbidden) is not None
         project = context.project
         self._chain = getattr(project, "forbidden_chain", None)
         if self._chain is None and hasattr(project, "import_chain"):
