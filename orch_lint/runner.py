@@ -359,8 +359,10 @@ class _Summaries:
 
     def __init__(self, cache: Optional[Cache]) -> None:
         self.cache = cache
-        #: (module, is package, content hash) -> a summary the pool made ahead.
+        #: (module, is package, content hash) -> a summary found in the cache or made by the
+        #: pool ahead of ``build_project`` asking for it; ``fresh``: the pool's, not yet cached.
         self.ready: Dict[Tuple[str, bool, str], ModuleSummary] = {}
+        self.fresh: Set[Tuple[str, bool, str]] = set()
         #: Each source's content hash, made once (the text is kept, so its id stays its own).
         self._hashes: Dict[int, Tuple[str, str]] = {}
 
@@ -386,25 +388,36 @@ class _Summaries:
             if source is None or isinstance(source, LintError):
                 continue
             ident = (entry.module, entry.is_package, self._hash(source.text))
-            if ident in batch or (self.cache is not None and isinstance(
-                self.cache.get(self._key(entry.module, entry.is_package, source.text)), ModuleSummary
-            )):
+            if ident in batch or ident in self.ready:
                 continue
-            batch[ident] = (source.text, entry.module, entry.is_package)
+            cached = self._cached(entry.module, entry.is_package, source.text)
+            if cached is not None:
+                self.ready[ident] = cached  # read once: ``__call__`` takes it from here
+            else:
+                batch[ident] = (source.text, entry.module, entry.is_package)
         made = summarize_all(list(batch.values()), jobs)
         if made is not None:
-            self.ready = dict(zip(batch, made))
+            self.ready.update(zip(batch, made))
+            self.fresh.update(batch)
+
+    def _cached(self, module: str, is_package: bool, source: str) -> Optional[ModuleSummary]:
+        if self.cache is None:
+            return None
+        cached = self.cache.get(self._key(module, is_package, source))
+        return cached if isinstance(cached, ModuleSummary) else None
 
     def __call__(self, source: str, module: str, is_package: bool) -> ModuleSummary:
-        ready = self.ready.pop((module, is_package, self._hash(source)), None) if self.ready else None
-        key = self._key(module, is_package, source) if self.cache is not None else ""
-        if ready is None and self.cache is not None:
-            cached = self.cache.get(key)
-            if isinstance(cached, ModuleSummary):
-                return cached
-        summary = ready if ready is not None else summarize_module(source, module, is_package)
+        ident = (module, is_package, self._hash(source))
+        summary = self.ready.pop(ident, None)
+        if summary is None:
+            summary = self._cached(module, is_package, source)
+            if summary is not None:
+                return summary
+            summary = summarize_module(source, module, is_package)
+        elif ident not in self.fresh:
+            return summary  # it came from the cache
         if self.cache is not None:
-            self.cache.put(key, summary)
+            self.cache.put(self._key(module, is_package, source), summary)
         return summary
 
 
