@@ -13,7 +13,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Type
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
 from orch_lint.model import Options
 from orch_lint.rule import Rule
@@ -137,8 +137,13 @@ class Config:
         )
 
     def rules_for(self, path: Path) -> Tuple[Type[Rule], ...]:
-        codes = set(self.codes_for(path))
-        return tuple(rule for rule in ALL_RULES if rule.code in codes)
+        return rules_with(self.codes_for(path))
+
+
+def rules_with(codes: Sequence[str]) -> Tuple[Type[Rule], ...]:
+    """The rule classes of ``codes``, in registry order."""
+    wanted = set(codes)
+    return tuple(rule for rule in ALL_RULES if rule.code in wanted)
 
 
 def _matches(code: str, prefixes: "Tuple[str, ...] | List[str]") -> bool:

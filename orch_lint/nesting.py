@@ -153,11 +153,11 @@ class _DeepWorker:
 
     Starting a thread with a 512 MiB stack costs about a millisecond (the mapping, the start
     handshake): once per file that was a tenth of a cold run, so the thread is kept. A child
-    made by ``fork`` has no such thread (only the parent's record of it): it starts its own.
+    made by ``fork`` has no such thread: ``_forget_in_child`` drops the parent's record of it,
+    and the child starts its own on first use.
     """
 
     def __init__(self, thread: threading.Thread, jobs: "queue.SimpleQueue[Any]") -> None:
-        self.pid = os.getpid()
         self.thread = thread
         self.jobs = jobs
         #: One call at a time: callers on other threads wait their turn.
@@ -205,7 +205,7 @@ def _deep_worker() -> Optional[_DeepWorker]:
     """This process's big-stack thread, started on first use; None where none can start."""
     global _worker
     with _lock:
-        if _worker is not None and _worker.pid == os.getpid() and _worker.thread.is_alive():
+        if _worker is not None and _worker.thread.is_alive():
             return _worker
         jobs: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
         previous = threading.stack_size()

@@ -23,7 +23,7 @@ from orch_lint import baseline as baselines
 from orch_lint.analysis.project import ModuleFile, ModuleSummary, Project, build_project, summarize_module
 from orch_lint import __version__
 from orch_lint.cache import Cache, content_hash, digest
-from orch_lint.config import Config, ConfigError, ConfigFinder
+from orch_lint.config import Config, ConfigError, ConfigFinder, rules_with
 from orch_lint.decoding import Undecodable, decode_source
 from orch_lint.engine import LintResult, lint_source, parse, summarize_calls
 from orch_lint.model import Finding, LintError
@@ -31,7 +31,6 @@ from orch_lint.nesting import deep_recursion, on_deep_stack
 from orch_lint.parallel import POOL_THRESHOLD, LintOptions, lint_all, summarize_all
 from orch_lint.progress import Progress
 from orch_lint.rule import Rule
-from orch_lint.rules import ALL_RULES
 from orch_lint.rules.hazard_call import HazardousCall
 from orch_lint.rules.unused_noqa import UnusedNoqa
 
@@ -70,7 +69,7 @@ class FileTask:
 
     @functools.cached_property
     def rules(self) -> Tuple[Type[Rule], ...]:
-        return tuple(rule for rule in ALL_RULES if rule.code in self.codes)
+        return rules_with(self.codes)
 
 
 @dataclass
