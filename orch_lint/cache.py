@@ -21,12 +21,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Optional
+
+from orch_lint.atomic import replace_atomically
 
 CACHE_DIR_NAME = ".orch_lint_cache"
 #: Bumped when the layout of entries changes; part of the directory name.
@@ -115,7 +115,7 @@ class Cache:
             self._prepare()
             target = self._path(key)
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target, data)
+            replace_atomically(target, data, prefix=".tmp-")
         except OSError:
             return
 
@@ -127,7 +127,7 @@ class Cache:
         for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "# Automatically created by orch-lint.\n*\n")):
             path = self.directory / name
             if not path.exists():
-                _write_atomically(path, text.encode("utf-8"))
+                replace_atomically(path, text.encode("utf-8"), prefix=".tmp-")
         self._ready = True
 
 
@@ -158,24 +158,6 @@ class _OwnValues(pickle.Unpickler):
         if isinstance(value, type) and dataclasses.is_dataclass(value):
             return value
         raise pickle.UnpicklingError(f"{module}.{name} is not an orch-lint value")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as output:
-            output.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        _unlink(temporary)
-        raise
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 def default_directory(root: Path, configured: Optional[Path]) -> Path:

@@ -13,7 +13,6 @@ import functools
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Type, Union
@@ -22,6 +21,7 @@ from orch_lint.analysis.callgraph import CallGraph, CallSummary
 from orch_lint import baseline as baselines
 from orch_lint.analysis.project import ModuleFile, ModuleSummary, Project, build_project, summarize_module
 from orch_lint import __version__
+from orch_lint.atomic import replace_atomically
 from orch_lint.cache import Cache, content_hash, digest
 from orch_lint.config import Config, ConfigError, ConfigFinder, rules_with
 from orch_lint.decoding import Undecodable, decode_source
@@ -149,20 +149,7 @@ def write_atomically(path: Path, text: str, encoding: str) -> None:
         raise PermissionError(13, "permission denied", str(path))
     data = text.encode(encoding)
     mode = stat.S_IMODE(os.stat(path).st_mode)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".orch-lint.tmp")
-    try:
-        with os.fdopen(handle, "wb") as output:
-            output.write(data)
-            output.flush()
-            os.fsync(output.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    replace_atomically(path, data, prefix=f".{path.name}.", suffix=".orch-lint.tmp", mode=mode, durable=True)
 
 
 def unified_diff(old: str, new: str, display: str) -> str:
